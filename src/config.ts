@@ -1,0 +1,167 @@
+import { ConfigError } from './errors.js';
+import { isStoreIdentifier } from './identifiers.js';
+
+export interface Config {
+  /** AWS region the function runs in (Lambda sets `AWS_REGION`). */
+  readonly region: string;
+  /** ARNs or ID suffixes of managed stores (`MANAGED_EVENT_DATA_STORES`). */
+  readonly managedStores: readonly string[];
+  /** `OPT_IN_TAG` as key and value: a store with this tag is managed. */
+  readonly optInTag: { readonly key: string; readonly value: string } | undefined;
+  /** Tag whose ISO-8601 value exempts a store until then. */
+  readonly exemptTagKey: string;
+  /** ARN patterns (`*` = any run of characters) whose stops are respected on incidents. */
+  readonly authorizedStoppers: readonly string[];
+  /** Decide and log, never start. */
+  readonly dryRun: boolean;
+  /** Attempts per store, all retries of every layer together. */
+  readonly maxAttempts: number;
+  /** Base of the exponential backoff between our attempts. */
+  readonly retryBaseDelayMs: number;
+  /** Cap of one backoff delay. */
+  readonly retryMaxDelayMs: number;
+  /** Time kept back before the Lambda deadline: no attempt or poll starts inside it. */
+  readonly deadlineMarginMs: number;
+  /** Stores handled at the same time in one invocation. */
+  readonly storeConcurrency: number;
+  /** How long to poll GetEventDataStore after a start, and between polls. */
+  readonly verifyTimeoutMs: number;
+  readonly verifyIntervalMs: number;
+  /** DynamoDB table for idempotency; undefined disables idempotency. */
+  readonly idempotencyTable: string | undefined;
+  /** How long a delivery's stored result is kept. */
+  readonly idempotencyExpirySeconds: number;
+}
+
+/**
+ * Every environment variable the function reads itself (Powertools reads its own
+ * `POWERTOOLS_*` variables; the SDK reads `AWS_*`). The template sets exactly these.
+ */
+export const ENV_VARS = [
+  'MANAGED_EVENT_DATA_STORES',
+  'OPT_IN_TAG',
+  'EXEMPT_TAG_KEY',
+  'AUTHORIZED_STOPPERS',
+  'DRY_RUN',
+  'MAX_ATTEMPTS',
+  'RETRY_BASE_DELAY_MS',
+  'RETRY_MAX_DELAY_MS',
+  'DEADLINE_MARGIN_MS',
+  'STORE_CONCURRENCY',
+  'VERIFY_TIMEOUT_MS',
+  'VERIFY_INTERVAL_MS',
+  'IDEMPOTENCY_TABLE',
+  'IDEMPOTENCY_EXPIRY_SECONDS',
+] as const;
+
+export type EnvVar = (typeof ENV_VARS)[number];
+
+/** Defaults, documented in the README's configuration table. */
+export const DEFAULTS = {
+  EXEMPT_TAG_KEY: 'ingestion-guard:exempt-until',
+  DRY_RUN: false,
+  MAX_ATTEMPTS: 5,
+  RETRY_BASE_DELAY_MS: 200,
+  RETRY_MAX_DELAY_MS: 5_000,
+  DEADLINE_MARGIN_MS: 2_000,
+  STORE_CONCURRENCY: 4,
+  VERIFY_TIMEOUT_MS: 20_000,
+  VERIFY_INTERVAL_MS: 1_000,
+  IDEMPOTENCY_EXPIRY_SECONDS: 3_600,
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks the whole configuration; a `ConfigError` lists every problem at once. */
+export function readConfig(env: Env): Readonly<Config> {
+  const problems: string[] = [];
+  const text = (key: string): string | undefined => {
+    const value = env[key]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const list = (key: EnvVar): string[] =>
+    (text(key) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  const integer = (key: EnvVar, fallback: number, min: number, max: number): number => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const boolean = (key: EnvVar, fallback: boolean): boolean => {
+    const raw = text(key)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${key} must be true or false, got "${text(key)}"`);
+    return fallback;
+  };
+
+  const region = text('AWS_REGION') ?? text('AWS_DEFAULT_REGION');
+  if (region === undefined) problems.push('AWS_REGION is not set');
+
+  const managedStores = list('MANAGED_EVENT_DATA_STORES');
+  for (const store of managedStores) {
+    if (!isStoreIdentifier(store)) {
+      problems.push(
+        `MANAGED_EVENT_DATA_STORES holds "${store}", which is neither an ARN nor an ID`,
+      );
+    }
+  }
+
+  let optInTag: Config['optInTag'];
+  const rawTag = text('OPT_IN_TAG');
+  if (rawTag !== undefined) {
+    const at = rawTag.indexOf('=');
+    const key = rawTag.slice(0, at).trim();
+    if (at < 1 || key === '') problems.push(`OPT_IN_TAG must be key=value, got "${rawTag}"`);
+    else optInTag = { key, value: rawTag.slice(at + 1).trim() };
+  }
+  if (managedStores.length === 0 && rawTag === undefined) {
+    problems.push('set MANAGED_EVENT_DATA_STORES and/or OPT_IN_TAG: no store is managed');
+  }
+
+  const authorizedStoppers = list('AUTHORIZED_STOPPERS');
+  for (const pattern of authorizedStoppers) {
+    if (!pattern.startsWith('arn:')) {
+      problems.push(`AUTHORIZED_STOPPERS holds "${pattern}", which is not an ARN pattern`);
+    }
+  }
+
+  const retryBaseDelayMs = integer('RETRY_BASE_DELAY_MS', DEFAULTS.RETRY_BASE_DELAY_MS, 1, 60_000);
+  const retryMaxDelayMs = integer('RETRY_MAX_DELAY_MS', DEFAULTS.RETRY_MAX_DELAY_MS, 1, 300_000);
+  if (retryMaxDelayMs < retryBaseDelayMs) {
+    problems.push('RETRY_MAX_DELAY_MS must not be below RETRY_BASE_DELAY_MS');
+  }
+
+  const config: Config = {
+    region: region ?? '',
+    managedStores,
+    optInTag,
+    exemptTagKey: text('EXEMPT_TAG_KEY') ?? DEFAULTS.EXEMPT_TAG_KEY,
+    authorizedStoppers,
+    dryRun: boolean('DRY_RUN', DEFAULTS.DRY_RUN),
+    maxAttempts: integer('MAX_ATTEMPTS', DEFAULTS.MAX_ATTEMPTS, 1, 20),
+    retryBaseDelayMs,
+    retryMaxDelayMs,
+    deadlineMarginMs: integer('DEADLINE_MARGIN_MS', DEFAULTS.DEADLINE_MARGIN_MS, 0, 60_000),
+    storeConcurrency: integer('STORE_CONCURRENCY', DEFAULTS.STORE_CONCURRENCY, 1, 16),
+    verifyTimeoutMs: integer('VERIFY_TIMEOUT_MS', DEFAULTS.VERIFY_TIMEOUT_MS, 0, 600_000),
+    verifyIntervalMs: integer('VERIFY_INTERVAL_MS', DEFAULTS.VERIFY_INTERVAL_MS, 10, 60_000),
+    idempotencyTable: text('IDEMPOTENCY_TABLE'),
+    idempotencyExpirySeconds: integer(
+      'IDEMPOTENCY_EXPIRY_SECONDS',
+      DEFAULTS.IDEMPOTENCY_EXPIRY_SECONDS,
+      60,
+      30 * 86_400,
+    ),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

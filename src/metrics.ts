@@ -1,0 +1,38 @@
+/** How a result is counted in CloudWatch (embedded metric format, no API calls). */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Action, ResumeResult } from './result.js';
+
+/** The metric each store action counts in. */
+export const ACTION_METRICS = {
+  resumed: 'StoresResumed',
+  'would-resume': 'StoresWouldResume',
+  skipped: 'StoresSkipped',
+  failed: 'ResumeFailures',
+} as const satisfies Record<Action, string>;
+
+type MetricsLike = Pick<Metrics, 'addMetric' | 'singleMetric'>;
+
+/**
+ * Totals per action with the default dimensions only (alarms watch these), and the same
+ * metrics per reason, one EMF record per distinct (action, reason).
+ */
+export function recordResult(metrics: MetricsLike, result: ResumeResult): void {
+  for (const [action, name] of Object.entries(ACTION_METRICS)) {
+    metrics.addMetric(name, 'Count', result.summary[summaryKey(action as Action)]);
+  }
+  const byReason = new Map<string, number>();
+  for (const store of result.stores) {
+    const key = `${store.action}\u0000${store.reason}`;
+    byReason.set(key, (byReason.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of byReason) {
+    const [action = '', reason = ''] = key.split('\u0000');
+    const single = metrics.singleMetric();
+    single.addDimension('reason', reason);
+    single.addMetric(ACTION_METRICS[action as Action], 'Count', count);
+  }
+}
+
+function summaryKey(action: Action): keyof ResumeResult['summary'] {
+  return action === 'would-resume' ? 'wouldResume' : action;
+}

@@ -1,0 +1,228 @@
+/**
+ * How every error of the CloudTrail API is handled (DESIGN §5), as data, plus the backoff.
+ *
+ * Layers: the SDK client retries what it knows as transient — throttling (429,
+ * ThrottlingException), HTTP 500/502/503/504, connection resets and timeouts — within the
+ * attempt budget it is given for one call. The function retries StartEventDataStoreIngestion
+ * on `ConflictException` (the SDK does not) and on a transient error the SDK gave up on, while
+ * budget remains. Both layers draw on one budget: `MAX_ATTEMPTS` requests per store in all.
+ */
+
+export type ErrorClass = 'retryable' | 'race' | 'terminal';
+
+export interface ErrorInfo {
+  readonly class: ErrorClass;
+  /** What the error means. */
+  readonly meaning: string;
+  /** What the operator should do about it. */
+  readonly operatorAction: string;
+}
+
+const ORG_HINT =
+  'organization event data stores are resumed from the management account or a delegated administrator account';
+
+/** Every error name the API can return for the operations the function calls. */
+export const API_ERRORS = {
+  ThrottlingException: {
+    class: 'retryable',
+    meaning: 'the request rate exceeded the CloudTrail API quota',
+    operatorAction:
+      'nothing if it passes; if it persists, lower STORE_CONCURRENCY or ask for a quota increase',
+  },
+  ConflictException: {
+    class: 'retryable',
+    meaning: 'another operation on the store is in progress',
+    operatorAction:
+      'nothing if it passes; if it persists, look for automation that keeps changing the store',
+  },
+  InvalidEventDataStoreStatusException: {
+    class: 'race',
+    meaning: 'the store is not in STOPPED_INGESTION (it changed since it was read)',
+    operatorAction:
+      'nothing if it ended started-concurrently; otherwise check who is changing the store',
+  },
+  EventDataStoreARNInvalidException: {
+    class: 'terminal',
+    meaning: 'the event data store ARN is malformed',
+    operatorAction: 'fix the identifier in MANAGED_EVENT_DATA_STORES or in the event sender',
+  },
+  EventDataStoreNotFoundException: {
+    class: 'terminal',
+    meaning: 'no such event data store in this account and region',
+    operatorAction: 'remove it from MANAGED_EVENT_DATA_STORES, or restore it if it was deleted',
+  },
+  InvalidEventDataStoreCategoryException: {
+    class: 'terminal',
+    meaning:
+      'the store holds events (Insight, integration, Audit Manager) whose ingestion cannot be started this way',
+    operatorAction: 'stop managing this store; it is not one the guard can resume',
+  },
+  InvalidParameterException: {
+    class: 'terminal',
+    meaning: 'the request was rejected as invalid',
+    operatorAction: 'check the store identifier and report a bug if it is well formed',
+  },
+  InsufficientDependencyServiceAccessPermissionException: {
+    class: 'terminal',
+    meaning: 'CloudTrail lacks permission to call AWS Organizations',
+    operatorAction: `enable trusted access for CloudTrail in AWS Organizations; ${ORG_HINT}`,
+  },
+  NoManagementAccountSLRExistsException: {
+    class: 'terminal',
+    meaning: "the organization's management account has no CloudTrail service-linked role",
+    operatorAction: 'create the AWSServiceRoleForCloudTrail role in the management account',
+  },
+  NotOrganizationMasterAccountException: {
+    class: 'terminal',
+    meaning: 'this account may not change an organization event data store',
+    operatorAction: `deploy the guard where it may act: ${ORG_HINT}`,
+  },
+  OperationNotPermittedException: {
+    class: 'terminal',
+    meaning: 'CloudTrail does not permit this operation on the store',
+    operatorAction: 'check the store in the console; stop managing it if it cannot be resumed',
+  },
+  UnsupportedOperationException: {
+    class: 'terminal',
+    meaning: 'the operation is not supported for this store or account',
+    operatorAction: 'check that CloudTrail Lake is available to this account and region',
+  },
+  AccessDeniedException: {
+    class: 'terminal',
+    meaning: "the function's role is not allowed to make this call",
+    operatorAction:
+      "grant the call in the function's role; look for SCPs or permission boundaries that deny it",
+  },
+  ResourceNotFoundException: {
+    class: 'terminal',
+    meaning: 'a resource named in the request does not exist',
+    operatorAction: 'check the managed store list and the opt-in tag',
+  },
+  InactiveEventDataStoreException: {
+    class: 'terminal',
+    meaning: 'the store is inactive (pending deletion)',
+    operatorAction: 'restore it with RestoreEventDataStore if it was deleted by mistake',
+  },
+  InvalidMaxResultsException: {
+    class: 'terminal',
+    meaning: 'ListEventDataStores rejected the page size',
+    operatorAction: 'report a bug',
+  },
+  InvalidNextTokenException: {
+    class: 'terminal',
+    meaning: 'ListEventDataStores rejected the pagination token',
+    operatorAction: 'nothing: the next run lists again; report a bug if it repeats',
+  },
+  CloudTrailARNInvalidException: {
+    class: 'terminal',
+    meaning: 'a resource ARN in the request is malformed',
+    operatorAction: 'fix the identifier in MANAGED_EVENT_DATA_STORES',
+  },
+  InvalidTokenException: {
+    class: 'terminal',
+    meaning: 'ListTags rejected the pagination token',
+    operatorAction: 'nothing: the next run lists again; report a bug if it repeats',
+  },
+  ResourceTypeNotSupportedException: {
+    class: 'terminal',
+    meaning: 'a resource in the tag request is not an event data store',
+    operatorAction: 'fix the identifier in MANAGED_EVENT_DATA_STORES',
+  },
+  InvalidTrailNameException: {
+    class: 'terminal',
+    meaning: 'a resource name in the request is malformed',
+    operatorAction: 'fix the identifier in MANAGED_EVENT_DATA_STORES',
+  },
+  ChannelARNInvalidException: {
+    class: 'terminal',
+    meaning: 'a resource ARN in the request is not an event data store',
+    operatorAction: 'fix the identifier in MANAGED_EVENT_DATA_STORES',
+  },
+  CloudTrailClientException: {
+    class: 'terminal',
+    meaning: 'CloudTrail rejected the request',
+    operatorAction: 'read the message and the store state; report a bug if it repeats',
+  },
+} as const satisfies Record<string, ErrorInfo>;
+
+export type ApiErrorName = keyof typeof API_ERRORS;
+
+/** Transient failures below the API (HTTP status or network), retryable. */
+export const TRANSIENT_HTTP_STATUSES = [429, 500, 502, 503, 504] as const;
+export const TRANSIENT_ERROR_NAMES = [
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'InternalFailure',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+] as const;
+
+/** Names that mean "stop now": the deadline's abort signal fired. */
+export const ABORT_ERROR_NAMES = ['AbortError', 'DeadlineExceededError'] as const;
+
+const UNKNOWN: ErrorInfo = {
+  class: 'terminal',
+  meaning: 'an error the guard does not know',
+  operatorAction: 'read errorName and the message; report it so it can be classified',
+};
+const TRANSIENT: ErrorInfo = {
+  class: 'retryable',
+  meaning: 'a transient network or service failure',
+  operatorAction: 'nothing if it passes; if it persists, check the AWS Health Dashboard',
+};
+const ABORTED: ErrorInfo = {
+  class: 'terminal',
+  meaning: 'the invocation ran out of time before the call finished',
+  operatorAction: 'raise the function timeout or lower MAX_ATTEMPTS / VERIFY_TIMEOUT_MS',
+};
+
+/** The parts of a failed call that classification looks at (never the request internals). */
+export interface CallFailure {
+  readonly name: string;
+  readonly httpStatusCode?: number | undefined;
+}
+
+/** Classifies by name first, then by HTTP status; anything unknown is terminal. */
+export function classifyError(failure: CallFailure): ErrorInfo {
+  if (Object.hasOwn(API_ERRORS, failure.name)) return API_ERRORS[failure.name as ApiErrorName];
+  if ((ABORT_ERROR_NAMES as readonly string[]).includes(failure.name)) return ABORTED;
+  if ((TRANSIENT_ERROR_NAMES as readonly string[]).includes(failure.name)) return TRANSIENT;
+  const status = failure.httpStatusCode;
+  if (status !== undefined && (TRANSIENT_HTTP_STATUSES as readonly number[]).includes(status)) {
+    return TRANSIENT;
+  }
+  return UNKNOWN;
+}
+
+export interface BackoffOptions {
+  /** @default 200 (RETRY_BASE_DELAY_MS) */
+  readonly baseDelayMs: number;
+  /** @default 5000 (RETRY_MAX_DELAY_MS) */
+  readonly maxDelayMs: number;
+}
+
+/**
+ * Exponential backoff with full jitter: a uniform delay in [0, min(cap, base·2^(retry-1))).
+ * `retry` counts from 1 (the wait before the second attempt); `random` returns [0, 1).
+ */
+export function computeBackoffMs(
+  retry: number,
+  options: BackoffOptions,
+  random: () => number,
+): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** How many requests the SDK may send for one call, out of what the store's budget has left. */
+export const SDK_MAX_ATTEMPTS_PER_CALL = 3;
+
+export function sdkAttemptsFor(budgetLeft: number): number {
+  return Math.max(1, Math.min(SDK_MAX_ATTEMPTS_PER_CALL, budgetLeft));
+}
