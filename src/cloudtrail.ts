@@ -161,7 +161,7 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
           }),
         ),
       );
-      return { attempts: out.$metadata.attempts ?? 1 };
+      return { attempts: out.$metadata?.attempts ?? 1 };
     },
   };
 }

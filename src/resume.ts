@@ -122,6 +122,8 @@ class StoreRun {
     const managed = new Set(config.managedStores.map((store) => this.toArn(store)));
     const failures: StoreResult[] = [];
     const optIn = config.optInTag;
+    // A request that names no store (a failed stop, an alarm back to OK) makes no call at all.
+    if (this.request.scope.length === 0) return { candidates: [], failures };
     if (optIn !== undefined) {
       try {
         const options = { signal: this.deadline.signal };

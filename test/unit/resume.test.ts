@@ -1,0 +1,575 @@
+import {
+  AccessDeniedException,
+  CloudTrailClient,
+  ConflictException,
+  EventDataStoreARNInvalidException,
+  EventDataStoreNotFoundException,
+  GetEventDataStoreCommand,
+  InsufficientDependencyServiceAccessPermissionException,
+  InvalidEventDataStoreCategoryException,
+  InvalidEventDataStoreStatusException,
+  InvalidParameterException,
+  ListEventDataStoresCommand,
+  ListTagsCommand,
+  NoManagementAccountSLRExistsException,
+  NotOrganizationMasterAccountException,
+  OperationNotPermittedException,
+  StartEventDataStoreIngestionCommand,
+  ThrottlingException,
+  UnsupportedOperationException,
+} from '@aws-sdk/client-cloudtrail';
+import { describe, expect, it } from 'vitest';
+import { type CloudTrailPort, createCloudTrail } from '../../src/cloudtrail.js';
+import { readConfig } from '../../src/config.js';
+import type { ResumeRequest } from '../../src/result.js';
+import { type ResumeDeps, resumeIngestion } from '../../src/resume.js';
+import { computeBackoffMs } from '../../src/retry-policy.js';
+import {
+  ACCOUNT,
+  arnOf,
+  fakeAccount,
+  MANAGED_TAG,
+  REGION,
+  store,
+} from '../support/fake-account.js';
+
+const HERE = { partition: 'aws', accountId: ACCOUNT, region: REGION };
+const SCHEDULE: ResumeRequest = { kind: 'schedule', scope: 'managed', source: 'aws.scheduler' };
+
+interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** The use case wired to the real adapter over a mocked SDK client, with recorded sleeps and logs. */
+function setup(env: Record<string, string> = {}, options: { remainingMs?: () => number } = {}) {
+  const config = readConfig({
+    AWS_REGION: REGION,
+    OPT_IN_TAG: MANAGED_TAG,
+    VERIFY_INTERVAL_MS: '10',
+    VERIFY_TIMEOUT_MS: '100',
+    DEADLINE_MARGIN_MS: '1000',
+    ...env,
+  });
+  const lines: LogLine[] = [];
+  const sleeps: number[] = [];
+  const log = (level: LogLine['level']) => (message: string, fields: Record<string, unknown>) => {
+    lines.push({ level, message, fields });
+  };
+  let clock = 60_000;
+  const deps: ResumeDeps = {
+    cloudtrail: createCloudTrail({
+      region: REGION,
+      client: new CloudTrailClient({ region: REGION }),
+    }),
+    config,
+    here: HERE,
+    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    remainingTimeMs: options.remainingMs ?? (() => clock),
+    random: () => 0.5,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock -= ms;
+    },
+  };
+  return { deps, lines, sleeps, config };
+}
+
+describe('Function: resumeIngestion', () => {
+  it('resumes a stopped managed store, verifies it and counts one attempt', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const { deps } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores).toEqual([
+      {
+        eventDataStore: arnOf('a1'),
+        name: 'store-a1',
+        statusBefore: 'STOPPED_INGESTION',
+        action: 'resumed',
+        reason: 'stopped',
+        attempts: 1,
+        statusAfter: 'ENABLED',
+      },
+    ]);
+    expect(result.summary).toEqual({ resumed: 1, wouldResume: 0, skipped: 0, failed: 0 });
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+    expect(mock).toHaveReceivedCommandWith(StartEventDataStoreIngestionCommand, {
+      EventDataStore: arnOf('a1'),
+    });
+  });
+
+  it('retries on ConflictException with exponential full-jitter backoff', async () => {
+    // Prepare
+    const { mock, start } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const conflict = () =>
+      new ConflictException({ message: 'busy', $metadata: { httpStatusCode: 409, attempts: 1 } });
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejectsOnce(conflict())
+      .rejectsOnce(conflict())
+      .callsFake(start);
+    const { deps, sleeps, lines, config } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    const backoff = { baseDelayMs: config.retryBaseDelayMs, maxDelayMs: config.retryMaxDelayMs };
+    const expected = [
+      computeBackoffMs(1, backoff, () => 0.5),
+      computeBackoffMs(2, backoff, () => 0.5),
+    ];
+    expect(expected).toEqual([100, 200]);
+    expect(sleeps.slice(0, 2)).toEqual(expected);
+    expect(result.stores[0]).toMatchObject({ action: 'resumed', reason: 'stopped', attempts: 3 });
+    const warns = lines.filter((l) => l.level === 'warn');
+    expect(warns.map((w) => w.fields)).toEqual([
+      expect.objectContaining({ attempt: 1, errorName: 'ConflictException', delayMs: 100 }),
+      expect.objectContaining({ attempt: 2, errorName: 'ConflictException', delayMs: 200 }),
+    ]);
+  });
+
+  it('gives up after MAX_ATTEMPTS retryable failures and reports the last error', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(new ConflictException({ message: 'busy', $metadata: { httpStatusCode: 409 } }));
+    const { deps, lines } = setup({ MAX_ATTEMPTS: '4' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 4);
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'start-failed',
+      attempts: 4,
+      errorName: 'ConflictException',
+    });
+    expect(lines.filter((l) => l.level === 'warn')).toHaveLength(3);
+    const errors = lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.fields).toMatchObject({
+      errorName: 'ConflictException',
+      meaning: expect.stringContaining('in progress'),
+      operatorAction: expect.any(String),
+    });
+  });
+
+  it('bounds the SDK retries and its own together: MAX_ATTEMPTS requests in all', async () => {
+    // Prepare: each call comes back after the SDK already sent 3 requests (throttled)
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock.on(StartEventDataStoreIngestionCommand).rejects(
+      new ThrottlingException({
+        message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 429, attempts: 3 },
+      }),
+    );
+    const { deps } = setup({ MAX_ATTEMPTS: '5' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess: 3 + 3 ≥ 5, so a second call is the last; never a third
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 2);
+    expect(result.stores[0]).toMatchObject({ action: 'failed', errorName: 'ThrottlingException' });
+  });
+
+  it.each([
+    EventDataStoreARNInvalidException,
+    EventDataStoreNotFoundException,
+    InvalidEventDataStoreCategoryException,
+    InvalidParameterException,
+    InsufficientDependencyServiceAccessPermissionException,
+    NoManagementAccountSLRExistsException,
+    NotOrganizationMasterAccountException,
+    OperationNotPermittedException,
+    UnsupportedOperationException,
+    AccessDeniedException,
+  ])('fails the store after one attempt on terminal $name', async (ErrorClass) => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(new ErrorClass({ message: 'no', $metadata: { httpStatusCode: 400, attempts: 1 } }));
+    const { deps, sleeps } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+    expect(sleeps).toEqual([]);
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'start-failed',
+      attempts: 1,
+      errorName: ErrorClass.name,
+    });
+  });
+
+  it('treats an unknown error as terminal', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const odd = Object.assign(new Error('odd'), { name: 'BrandNewException' });
+    mock.on(StartEventDataStoreIngestionCommand).rejects(odd);
+    const { deps } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+    expect(result.stores[0]).toMatchObject({ action: 'failed', errorName: 'BrandNewException' });
+  });
+
+  it('ends as started-concurrently when the store is already starting after a status race', async () => {
+    // Prepare: someone else starts it between our read and our start
+    const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock.on(StartEventDataStoreIngestionCommand).callsFake(() => {
+      find('a1').Status = 'STARTING_INGESTION';
+      throw new InvalidEventDataStoreStatusException({ message: 'status', $metadata: {} });
+    });
+    const { deps } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores[0]).toMatchObject({
+      action: 'resumed',
+      reason: 'started-concurrently',
+      statusAfter: 'STARTING_INGESTION',
+      attempts: 1,
+    });
+  });
+
+  it('fails with invalid-status when a race leaves the store pending deletion', async () => {
+    // Prepare
+    const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock.on(StartEventDataStoreIngestionCommand).callsFake(() => {
+      find('a1').Status = 'PENDING_DELETION';
+      throw new InvalidEventDataStoreStatusException({ message: 'status', $metadata: {} });
+    });
+    const { deps } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'invalid-status',
+      statusAfter: 'PENDING_DELETION',
+    });
+  });
+
+  it('waits for a stopping store to reach STOPPED_INGESTION, then starts it', async () => {
+    // Prepare: the store reads STOPPING twice, then STOPPED
+    const { mock, find } = fakeAccount([store('a1', 'STOPPING_INGESTION')]);
+    let reads = 0;
+    mock.on(GetEventDataStoreCommand).callsFake(() => {
+      reads += 1;
+      if (reads === 3) find('a1').Status = 'STOPPED_INGESTION';
+      const { Tags: _t, ...rest } = find('a1');
+      return rest;
+    });
+    const { deps, sleeps } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores[0]).toMatchObject({
+      statusBefore: 'STOPPING_INGESTION',
+      action: 'resumed',
+      reason: 'stopped',
+      statusAfter: 'ENABLED',
+    });
+    expect(sleeps).toEqual([10]);
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+  });
+
+  it('starts no attempt when the remaining time is inside the safety margin', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const { deps } = setup({ DEADLINE_MARGIN_MS: '5000' }, { remainingMs: () => 4_000 });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 0);
+    expect(result.stores[0]).toMatchObject({ action: 'failed', reason: 'deadline-exceeded' });
+  });
+
+  it('stops retrying when the next backoff would run past the deadline', async () => {
+    // Prepare: 1.1 s left, margin 1 s, first backoff 100 ms fits, the second (200 ms) does not
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(new ConflictException({ message: 'busy', $metadata: { attempts: 1 } }));
+    let remaining = 1_150;
+    const { deps, sleeps } = setup({}, { remainingMs: () => remaining });
+    const sleep = deps.sleep;
+    const timed: ResumeDeps = {
+      ...deps,
+      sleep: async (ms, signal) => {
+        remaining -= ms;
+        await sleep?.(ms, signal);
+      },
+    };
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, timed);
+
+    // Assess
+    expect(sleeps).toEqual([100]);
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 2);
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'deadline-exceeded',
+      attempts: 2,
+      errorName: 'ConflictException',
+    });
+  });
+
+  it('fails with not-verified when the store never reports ingesting after a start', async () => {
+    // Prepare: the start "succeeds" but the store stays stopped
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')], {
+      startTo: 'STOPPED_INGESTION',
+    });
+    const { deps, sleeps } = setup({ VERIFY_TIMEOUT_MS: '50', VERIFY_INTERVAL_MS: '10' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess: polls are bounded by VERIFY_TIMEOUT_MS
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'not-verified',
+      statusAfter: 'STOPPED_INGESTION',
+    });
+    expect(sleeps.length).toBeGreaterThan(0);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(50);
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+  });
+
+  it('never describes or starts a store it does not manage, nor one of another account or region', async () => {
+    // Prepare
+    const { mock } = fakeAccount([
+      store('mine', 'STOPPED_INGESTION', { Tags: [] }),
+      store('a1', 'STOPPED_INGESTION'),
+    ]);
+    const { deps } = setup({
+      MANAGED_EVENT_DATA_STORES: `${arnOf('x9', '999999999999')},${arnOf('x8', ACCOUNT, 'eu-west-1')}`,
+    });
+    const request: ResumeRequest = {
+      kind: 'incident',
+      source: 'aws.sns',
+      scope: [
+        'mine',
+        arnOf('x9', '999999999999'),
+        arnOf('x8', ACCOUNT, 'eu-west-1'),
+        arnOf('zz', '111111111111'),
+      ],
+    };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [arnOf('mine'), 'skipped', 'not-managed'],
+      [arnOf('x9', '999999999999'), 'skipped', 'foreign-store'],
+      [arnOf('x8', ACCOUNT, 'eu-west-1'), 'skipped', 'foreign-store'],
+      [arnOf('zz', '111111111111'), 'skipped', 'not-managed'],
+    ]);
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 0);
+    expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 0);
+  });
+
+  it('finds tagged stores across pages and asks for tags 20 ARNs at a time', async () => {
+    // Prepare: 45 stores, every third one tagged and stopped
+    const stores = Array.from({ length: 45 }, (_, i) =>
+      store(`s${i}`, i % 3 === 0 ? 'STOPPED_INGESTION' : 'ENABLED', {
+        Tags: i % 3 === 0 ? [{ Key: 'ingestion-guard:managed', Value: 'true' }] : [],
+      }),
+    );
+    const { mock } = fakeAccount(stores, { pageSize: 10 });
+    const { deps } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(mock).toHaveReceivedCommandTimes(ListEventDataStoresCommand, 5);
+    const tagCalls = mock
+      .commandCalls(ListTagsCommand)
+      .map((c) => c.args[0].input.ResourceIdList ?? []);
+    expect(tagCalls.map((ids) => ids.length)).toEqual([20, 20, 5]);
+    expect(result.summary).toEqual({ resumed: 15, wouldResume: 0, skipped: 0, failed: 0 });
+  });
+
+  it('handles stores concurrently, never more than STORE_CONCURRENCY at once', async () => {
+    // Prepare
+    const stores = Array.from({ length: 8 }, (_, i) => store(`c${i}`, 'STOPPED_INGESTION'));
+    const { mock, find } = fakeAccount(stores);
+    let inFlight = 0;
+    let peak = 0;
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .callsFake(async (input: { EventDataStore: string }) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        find(input.EventDataStore).Status = 'ENABLED';
+        inFlight -= 1;
+        return {};
+      });
+    const { deps } = setup({ STORE_CONCURRENCY: '3' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.summary.resumed).toBe(8);
+    expect(peak).toBe(3);
+  });
+
+  it('still handles listed stores when listing the tagged ones fails', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1x', 'STOPPED_INGESTION')]);
+    mock
+      .on(ListEventDataStoresCommand)
+      .rejects(
+        new AccessDeniedException({ message: 'denied', $metadata: { httpStatusCode: 400 } }),
+      );
+    const { deps, lines } = setup({ MANAGED_EVENT_DATA_STORES: 'a1x' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      ['*', 'failed', 'resolve-failed'],
+      [arnOf('a1x'), 'resumed', 'stopped'],
+    ]);
+    expect(lines.find((l) => l.level === 'error')?.fields).toMatchObject({
+      errorName: 'AccessDeniedException',
+      operatorAction: expect.stringContaining("function's role"),
+    });
+  });
+
+  it('fails a managed store that cannot be described, without starting it', async () => {
+    // Prepare: listed but gone
+    const { mock } = fakeAccount([]);
+    const { deps } = setup({ MANAGED_EVENT_DATA_STORES: 'gone1', OPT_IN_TAG: '' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores).toEqual([
+      {
+        eventDataStore: arnOf('gone1'),
+        action: 'failed',
+        reason: 'describe-failed',
+        attempts: 0,
+        errorName: 'EventDataStoreNotFoundException',
+      },
+    ]);
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 0);
+  });
+
+  it('reports a failed stop as skipped without any CloudTrail call', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'ENABLED')]);
+    const { deps } = setup();
+    const request: ResumeRequest = {
+      kind: 'incident',
+      source: 'aws.cloudtrail',
+      scope: [],
+      ignored: [{ eventDataStore: 'a1', reason: 'stop-call-failed' }],
+    };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores).toEqual([
+      { eventDataStore: arnOf('a1'), action: 'skipped', reason: 'stop-call-failed', attempts: 0 },
+    ]);
+    expect(mock.calls()).toHaveLength(0);
+  });
+
+  it('decides and logs but never starts in a dry run', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const { deps, lines } = setup({ DRY_RUN: 'true' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.dryRun).toBe(true);
+    expect(result.stores[0]).toMatchObject({ action: 'would-resume', reason: 'dry-run' });
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 0);
+    expect(lines.filter((l) => l.message === 'store decision')).toHaveLength(1);
+  });
+});
+
+describe('Function: resumeIngestion (deadline abort)', () => {
+  it('aborts a hanging start at the deadline and fails the store cleanly', async () => {
+    // Prepare: a port whose start only ends when its abort signal fires
+    const port: CloudTrailPort = {
+      describeStore: async (arn) => ({
+        arn,
+        status: 'STOPPED_INGESTION',
+        categories: ['Management'],
+        tags: {},
+        organizationEnabled: false,
+      }),
+      listStoreArns: async () => [],
+      listTags: async () => new Map(),
+      startIngestion: (_arn, { signal }) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () =>
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+          );
+        }),
+    };
+    const config = readConfig({
+      AWS_REGION: REGION,
+      MANAGED_EVENT_DATA_STORES: 'h1x',
+      DEADLINE_MARGIN_MS: '0',
+    });
+    const deadline = Date.now() + 50;
+    const warn = () => undefined;
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, {
+      cloudtrail: port,
+      config,
+      here: HERE,
+      logger: { info: warn, warn, error: warn },
+      remainingTimeMs: () => deadline - Date.now(),
+    });
+
+    // Assess
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'deadline-exceeded',
+      errorName: 'AbortError',
+    });
+  });
+});
