@@ -2,6 +2,8 @@
  * The Lambda entry point: module-scope wiring (config, clients, logger, metrics) and a thin
  * middy chain. Everything that decides or calls AWS lives in the modules it wires together.
  */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -48,6 +50,29 @@ async function handleRequest(request: ResumeRequest, context: Context): Promise<
   return result;
 }
 
+// DESIGN §8: one round of work per deliveryId. The key is the normalised deliveryId, never the
+// raw event, so one CloudTrail stop seen through the EventBridge rule and through SNS is one key.
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'deliveryId',
+  expiresAfterSeconds: config.idempotencyExpirySeconds,
+});
+const handleOnce =
+  config.idempotencyTable === undefined
+    ? handleRequest
+    : makeIdempotent(handleRequest, {
+        persistenceStore: new DynamoDBPersistenceLayer({
+          tableName: config.idempotencyTable,
+          keyAttr: 'id',
+          expiryAttr: 'expiration',
+        }),
+        config: idempotencyConfig,
+      });
+if (config.idempotencyTable === undefined) {
+  logger.warn('idempotency disabled', {
+    reason: 'IDEMPOTENCY_TABLE is not set: a redelivered event is acted on again',
+  });
+}
+
 const lambdaHandler = async (event: unknown, context: Context): Promise<ResumeResult> => {
   let request: ResumeRequest;
   try {
@@ -70,7 +95,11 @@ const lambdaHandler = async (event: unknown, context: Context): Promise<ResumeRe
     ...(request.note !== undefined && { note: request.note }),
     ...(request.dryRun === true && { dryRun: true }),
   });
-  return handleRequest(request, context);
+  // A request without deliveryId (a manual invoke) is never deduplicated.
+  if (request.deliveryId === undefined) return handleRequest(request, context);
+  // In-progress records then expire with this invocation, so a crash does not block the retry.
+  idempotencyConfig.registerLambdaContext(context);
+  return handleOnce(request, context);
 };
 
 export const handler = middy(lambdaHandler)
