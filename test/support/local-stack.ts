@@ -1,0 +1,73 @@
+/**
+ * The function's real surroundings for integration tests: the CloudTrail Lake emulator over
+ * HTTP, an embedded DynamoDB (dynalite) for idempotency, and a freshly loaded handler module.
+ */
+import { readFileSync } from 'node:fs';
+import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../local/emulator.js';
+import { createLambdaContext } from '../../local/lambda-context.js';
+import type { StoreInput } from '../../local/stores-file.js';
+
+export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+export const MANAGED_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e`;
+
+export const readEvent = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../events/${name}`, import.meta.url), 'utf8'));
+
+export const sampleStores = (): StoreInput[] =>
+  JSON.parse(readFileSync(new URL('../../events/stores.json', import.meta.url), 'utf8'));
+
+export interface LocalStack {
+  readonly emulator: Emulator;
+  readonly dynamo: LocalDynamo | undefined;
+  /** A fresh handler module, as after a cold start, with these extra environment variables. */
+  loadHandler(env?: Record<string, string>): Promise<Handler>;
+  context(timeoutMs?: number): Context;
+  /** StartEventDataStoreIngestion calls the emulator received. */
+  starts(): number;
+  close(): Promise<void>;
+}
+
+let tables = 0;
+
+export async function startLocalStack(
+  options: Partial<EmulatorOptions> & { idempotency?: boolean } = {},
+): Promise<LocalStack> {
+  const emulator = await startEmulator({ stores: sampleStores(), startDelayMs: 50, ...options });
+  const table = `idempotency-${process.pid}-${++tables}`;
+  const dynamo = options.idempotency === false ? undefined : await startLocalDynamo(table);
+  return {
+    emulator,
+    dynamo,
+    async loadHandler(env = {}) {
+      Object.assign(process.env, {
+        AWS_REGION: REGION,
+        AWS_ENDPOINT_URL_CLOUDTRAIL: emulator.url,
+        OPT_IN_TAG: 'ingestion-guard:managed=true',
+        VERIFY_INTERVAL_MS: '20',
+        RETRY_BASE_DELAY_MS: '20',
+        RETRY_MAX_DELAY_MS: '100',
+        DEADLINE_MARGIN_MS: '500',
+        POWERTOOLS_SERVICE_NAME: 'lake-ingestion-guard',
+        ...(dynamo && { IDEMPOTENCY_TABLE: table, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }),
+        ...env,
+      });
+      vi.resetModules();
+      const module = await import('../../src/handler.js');
+      return module.handler as unknown as Handler;
+    },
+    context: (timeoutMs = 30_000) =>
+      createLambdaContext({ accountId: ACCOUNT, region: REGION, timeoutMs }),
+    starts: () =>
+      emulator.calls.filter((c) => c.operation === 'StartEventDataStoreIngestion').length,
+    async close() {
+      await emulator.close();
+      await dynamo?.close();
+    },
+  };
+}
