@@ -1,0 +1,334 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CONTENT_TYPE,
+  EMULATED_OPERATIONS,
+  type Emulator,
+  PROTOCOL_ERRORS,
+  SHORT_TARGET_PREFIX,
+  startEmulator,
+  TARGET_PREFIX,
+} from '../../local/emulator.js';
+import type { OperationName } from '../../local/faults.js';
+import type { StoreInput } from '../../local/stores-file.js';
+
+// The CloudTrail service model botocore ships: the same model the SDKs are generated from.
+interface ShapeRef {
+  shape: string;
+}
+interface Shape {
+  type: string;
+  members?: Record<string, ShapeRef>;
+  member?: ShapeRef;
+  required?: string[];
+  enum?: string[];
+  exception?: boolean;
+}
+interface ServiceModel {
+  metadata: { protocol: string; jsonVersion: string; targetPrefix: string };
+  operations: Record<string, { input?: ShapeRef; output?: ShapeRef; errors?: ShapeRef[] }>;
+  shapes: Record<string, Shape>;
+}
+
+const MODEL_PATH = 'data/cloudtrail/2013-11-01/service-2.json.gz';
+
+function readServiceModel(): ServiceModel {
+  let botocoreDir: string;
+  try {
+    botocoreDir = execFileSync(
+      'python3',
+      ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    ).trim();
+  } catch (error) {
+    throw new Error(
+      'The conformance test needs python3 with botocore installed (pip install botocore) ' +
+        'to read the CloudTrail service model; python3 or botocore is missing.',
+      { cause: error },
+    );
+  }
+  const path = join(botocoreDir, MODEL_PATH);
+  try {
+    return JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as ServiceModel;
+  } catch (error) {
+    throw new Error(`The CloudTrail service model could not be read from ${path}.`, {
+      cause: error,
+    });
+  }
+}
+
+/** Model members the emulator deliberately neither reads nor returns ("Reserved for future use"). */
+const UNREAD_INPUT: Partial<Record<OperationName, string[]>> = { ListTags: ['NextToken'] };
+const UNSERVED_OUTPUT: Partial<Record<OperationName, string[]>> = { ListTags: ['NextToken'] };
+/** Errors that happen on every operation but that the model does not list per operation. */
+const UNLISTED_ERRORS = ['ThrottlingException', 'AccessDeniedException', ...PROTOCOL_ERRORS];
+
+const OPERATIONS = Object.keys(EMULATED_OPERATIONS) as OperationName[];
+const ARN_PREFIX = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/';
+const SIGV4 =
+  'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/cloudtrail/aws4_request, ' +
+  'SignedHeaders=host;x-amz-date;x-amz-target, Signature=0123456789abcdef';
+
+function makeStore(id: string, category: string, overrides: Partial<StoreInput> = {}): StoreInput {
+  return {
+    EventDataStoreArn: `${ARN_PREFIX}${id}`,
+    Name: id,
+    Status: 'STOPPED_INGESTION',
+    AdvancedEventSelectors: [
+      { Name: category, FieldSelectors: [{ Field: 'eventCategory', Equals: [category] }] },
+    ],
+    Tags: [{ Key: 'team', Value: 'secops' }],
+    ...overrides,
+  };
+}
+
+/** One store per rule, and one with every GetEventDataStore member. */
+const STORES: StoreInput[] = [
+  makeStore('full-store', 'Management', {
+    Status: 'ENABLED',
+    MultiRegionEnabled: true,
+    OrganizationEnabled: false,
+    RetentionPeriod: 2557,
+    TerminationProtectionEnabled: true,
+    CreatedTimestamp: 1_704_067_200,
+    UpdatedTimestamp: 1_764_028_800,
+    KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    BillingMode: 'EXTENDABLE_RETENTION_PRICING',
+    FederationStatus: 'ENABLED',
+    FederationRoleArn: 'arn:aws:iam::123456789012:role/lake-federation',
+    PartitionKeys: [{ Name: 'eventTime', Type: 'timestamp' }],
+  }),
+  makeStore('stopped-store', 'Management'),
+  makeStore('insight-stopped', 'Insight'),
+  makeStore('insight-enabled', 'Insight', { Status: 'ENABLED' }),
+  makeStore('org-member-stopped', 'Management', {
+    OrganizationEnabled: true,
+    EmulatorCallerIsManagementAccount: false,
+  }),
+];
+
+/** A valid request per operation; the response must have every output member the emulator serves. */
+const VALID_REQUESTS: Record<OperationName, unknown> = {
+  GetEventDataStore: { EventDataStore: 'full-store' },
+  ListEventDataStores: { MaxResults: 1 },
+  ListTags: { ResourceIdList: [`${ARN_PREFIX}full-store`] },
+  StartEventDataStoreIngestion: { EventDataStore: 'stopped-store' },
+  StopEventDataStoreIngestion: { EventDataStore: `${ARN_PREFIX}full-store` },
+};
+
+const INGESTION_ERROR_REQUESTS = (wrongStatus: string, wrongCategory: string) => [
+  {},
+  { EventDataStore: 'a!' },
+  { EventDataStore: 'no-such-store' },
+  { EventDataStore: wrongStatus },
+  { EventDataStore: wrongCategory },
+  { EventDataStore: 'org-member-stopped' },
+];
+
+/** Requests that break each rule of the emulator, per operation. */
+const FAILING_REQUESTS: Record<OperationName, unknown[]> = {
+  GetEventDataStore: [
+    {},
+    { EventDataStore: 'a!' },
+    { EventDataStore: `${ARN_PREFIX.replace('eventdatastore', 'trail')}x` },
+    { EventDataStore: 'no-such-store' },
+  ],
+  ListEventDataStores: [{ MaxResults: 0 }, { MaxResults: 1001 }, { NextToken: 'not-a-token' }],
+  ListTags: [
+    {},
+    { ResourceIdList: Array.from({ length: 21 }, () => `${ARN_PREFIX}full-store`) },
+    { ResourceIdList: ['full-store'] },
+    { ResourceIdList: [`${ARN_PREFIX.replace('eventdatastore', 'trail')}x`] },
+    { ResourceIdList: [`${ARN_PREFIX}no-such-store`] },
+  ],
+  StartEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('full-store', 'insight-stopped'),
+  StopEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('stopped-store', 'insight-enabled'),
+};
+
+const membersOf = (model: ServiceModel, ref: ShapeRef | undefined): string[] =>
+  Object.keys((ref && model.shapes[ref.shape]?.members) ?? {});
+
+const errorsOf = (model: ServiceModel, operation: string): string[] =>
+  (model.operations[operation]?.errors ?? []).map((error) => error.shape);
+
+/** Every place where a JSON value does not fit a model shape, as `path: problem`. */
+function findShapeMismatches(
+  model: ServiceModel,
+  ref: ShapeRef,
+  value: unknown,
+  path: string,
+): string[] {
+  const shape = model.shapes[ref.shape];
+  if (!shape) return [`${path}: unknown shape ${ref.shape}`];
+  switch (shape.type) {
+    case 'structure': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return [`${path}: expected an object`];
+      }
+      return Object.entries(value).flatMap(([name, member]) => {
+        const memberRef = shape.members?.[name];
+        return memberRef
+          ? findShapeMismatches(model, memberRef, member, `${path}.${name}`)
+          : [`${path}.${name}: not a member of ${ref.shape}`];
+      });
+    }
+    case 'list':
+      return Array.isArray(value) && shape.member
+        ? value.flatMap((item, index) =>
+            findShapeMismatches(model, shape.member as ShapeRef, item, `${path}[${index}]`),
+          )
+        : [`${path}: expected an array`];
+    case 'string':
+      if (typeof value !== 'string') return [`${path}: expected a string`];
+      return shape.enum && !shape.enum.includes(value) ? [`${path}: ${value} not in the enum`] : [];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
+    case 'integer':
+    case 'long':
+      return Number.isInteger(value) ? [] : [`${path}: expected an integer`];
+    case 'timestamp':
+      return typeof value === 'number' ? [] : [`${path}: expected epoch seconds (a number)`];
+    default:
+      return [`${path}: shape type ${shape.type} not checked`];
+  }
+}
+
+let cachedModel: ServiceModel | undefined;
+let emulator: Emulator;
+
+/** Read in each test, so a missing python3 or botocore fails every test with the reason. */
+function serviceModel(): ServiceModel {
+  cachedModel ??= readServiceModel();
+  return cachedModel;
+}
+
+async function callRaw(
+  operation: OperationName,
+  input: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(emulator.url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': CONTENT_TYPE,
+      'X-Amz-Target': `${TARGET_PREFIX}${operation}`,
+      Authorization: SIGV4,
+    },
+    body: JSON.stringify(input),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+beforeEach(async () => {
+  emulator = await startEmulator({ stores: STORES });
+});
+
+afterEach(async () => {
+  await emulator.close();
+});
+
+describe('Emulator: conformance with the CloudTrail service model', () => {
+  it('speaks the protocol of the model', () => {
+    // Prepare
+    const model = serviceModel();
+
+    // Assess
+    expect(model.metadata).toMatchObject({
+      protocol: 'json',
+      jsonVersion: '1.1',
+      targetPrefix: TARGET_PREFIX.slice(0, -1),
+    });
+    expect(TARGET_PREFIX.endsWith(`.${SHORT_TARGET_PREFIX}`)).toBe(true);
+  });
+
+  it.each(OPERATIONS)('reads the input members of the model for %s', (operation) => {
+    // Prepare
+    const model = serviceModel();
+    const input = model.operations[operation]?.input;
+    const required = (input && model.shapes[input.shape]?.required) ?? [];
+
+    // Act
+    const modelMembers = membersOf(model, input);
+
+    // Assess
+    expect(model.operations[operation], `${operation} is not in the model`).toBeDefined();
+    expect(
+      [...EMULATED_OPERATIONS[operation].input, ...(UNREAD_INPUT[operation] ?? [])].sort(),
+    ).toEqual(modelMembers.sort());
+    expect(EMULATED_OPERATIONS[operation].input).toEqual(expect.arrayContaining(required));
+  });
+
+  it.each(OPERATIONS)('returns the output members of the model for %s', (operation) => {
+    // Prepare
+    const model = serviceModel();
+
+    // Act
+    const modelMembers = membersOf(model, model.operations[operation]?.output);
+
+    // Assess
+    expect(
+      [...EMULATED_OPERATIONS[operation].output, ...(UNSERVED_OUTPUT[operation] ?? [])].sort(),
+    ).toEqual(modelMembers.sort());
+  });
+
+  it.each(OPERATIONS)('returns only errors the model lists for %s', (operation) => {
+    // Prepare
+    const model = serviceModel();
+    const { errors, unmodelledErrors } = EMULATED_OPERATIONS[operation];
+
+    // Act
+    const listed = errorsOf(model, operation);
+
+    // Assess
+    expect(listed).toEqual(expect.arrayContaining([...errors]));
+    for (const code of unmodelledErrors) {
+      expect(listed, `${code} is now modelled for ${operation}: move it to errors`).not.toContain(
+        code,
+      );
+      expect(model.shapes[code]?.exception, `${code} is not a CloudTrail error`).toBe(true);
+    }
+  });
+
+  it.each(OPERATIONS)('answers %s with JSON that fits the output shape', async (operation) => {
+    // Prepare
+    const model = serviceModel();
+    const output = model.operations[operation]?.output as ShapeRef;
+
+    // Act
+    const response = await callRaw(operation, VALID_REQUESTS[operation]);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(findShapeMismatches(model, output, response.json, operation)).toEqual([]);
+    expect(Object.keys(response.json).sort()).toEqual(
+      [...EMULATED_OPERATIONS[operation].output].sort(),
+    );
+  });
+
+  it.each(OPERATIONS)(
+    'answers failing %s calls with the declared, modelled errors',
+    async (operation) => {
+      // Prepare
+      const model = serviceModel();
+      const { errors, unmodelledErrors } = EMULATED_OPERATIONS[operation];
+      const allowed = [...errorsOf(model, operation), ...UNLISTED_ERRORS, ...unmodelledErrors];
+
+      // Act
+      const responses = [];
+      for (const input of FAILING_REQUESTS[operation]) {
+        responses.push(await callRaw(operation, input));
+      }
+      const codes = responses.map((response) => String(response.json.__type));
+
+      // Assess
+      for (const response of responses) {
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(Object.keys(response.json).sort()).toEqual(['Message', '__type']);
+      }
+      expect(allowed).toEqual(expect.arrayContaining(codes));
+      expect([...new Set(codes)].sort()).toEqual([...errors, ...unmodelledErrors].sort());
+    },
+  );
+});
