@@ -1,0 +1,196 @@
+/**
+ * Helpers to hold template.yaml against the code: run cfn-lint, transform the template with the
+ * SAM translator (test/support/sam-translate.py, in the machine's Python), read IAM statements,
+ * and find the AWS SDK commands a source file sends.
+ *
+ * A missing tool (python3, cfn-lint, the SAM translator) is an error with a clear message, never
+ * a skipped test: CI must not pass without having checked the template.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const TEMPLATE_PATH = path.join(ROOT, 'template.yaml');
+const TRANSLATE_SCRIPT = fileURLToPath(new URL('./sam-translate.py', import.meta.url));
+
+export interface CfnParameter {
+  readonly Type: string;
+  readonly Default?: string | number;
+  readonly Description?: string;
+  readonly AllowedValues?: readonly (string | number)[];
+  readonly MinValue?: number;
+  readonly MaxValue?: number;
+}
+
+export interface CfnResource {
+  readonly Type: string;
+  readonly Condition?: string;
+  readonly DeletionPolicy?: string;
+  readonly Metadata?: Readonly<Record<string, unknown>>;
+  readonly Properties?: Readonly<Record<string, unknown>>;
+}
+
+export interface CfnTemplate {
+  readonly Parameters?: Readonly<Record<string, CfnParameter>>;
+  readonly Rules?: Readonly<Record<string, unknown>>;
+  readonly Conditions?: Readonly<Record<string, unknown>>;
+  readonly Resources: Readonly<Record<string, CfnResource>>;
+  readonly Outputs?: Readonly<Record<string, { readonly Value: unknown }>>;
+}
+
+export interface ToolRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runTool(command: string, args: readonly string[], needed: string): ToolRun {
+  const run = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  if (run.error !== undefined) {
+    throw new Error(
+      `${needed} is required to check template.yaml and could not be run (${run.error.message})`,
+    );
+  }
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** `cfn-lint <template>` as CI runs it. */
+export function runCfnLint(templatePath = TEMPLATE_PATH): ToolRun {
+  return runTool('cfn-lint', [templatePath], 'cfn-lint (pip install cfn-lint)');
+}
+
+export interface TranslatedTemplate {
+  /** The SAM template as written (YAML read with its intrinsic-function tags). */
+  readonly sam: CfnTemplate;
+  /** What the SAM transform makes of it: the CloudFormation CloudFormation deploys. */
+  readonly cfn: CfnTemplate;
+}
+
+/** Transforms the template offline with the SAM translator. */
+export function translateTemplate(templatePath = TEMPLATE_PATH): TranslatedTemplate {
+  const run = runTool('python3', [TRANSLATE_SCRIPT, templatePath], 'python3');
+  if (run.status === 3) throw new Error(`cannot transform template.yaml: ${run.stderr.trim()}`);
+  if (run.status !== 0) {
+    throw new Error(
+      `the SAM translator rejected template.yaml (exit ${run.status}):\n${run.stderr}`,
+    );
+  }
+  return JSON.parse(run.stdout) as TranslatedTemplate;
+}
+
+/** The one resource of `type`, with its logical id; throws unless there is exactly one. */
+export function onlyResource(
+  template: CfnTemplate,
+  type: string,
+): { readonly id: string; readonly resource: CfnResource } {
+  const found = Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+  const [first, ...more] = found;
+  if (first === undefined || more.length > 0) {
+    throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  }
+  return { id: first[0], resource: first[1] };
+}
+
+export function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** A resource by logical id; throws when it is missing. */
+export function resource(template: CfnTemplate, id: string): CfnResource {
+  const found = template.Resources[id];
+  if (found === undefined) throw new Error(`template has no resource ${id}`);
+  return found;
+}
+
+/** `value[key1][key2]…` on parsed JSON, `undefined` when the path does not exist. */
+export function at(value: unknown, ...keys: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every statement of a role's inline policies. */
+export function inlineStatements(role: CfnResource): PolicyStatement[] {
+  const policies = (at(role, 'Properties', 'Policies') ?? []) as readonly unknown[];
+  return policies.flatMap((policy) => {
+    const statement = at(policy, 'PolicyDocument', 'Statement') as
+      | PolicyStatement
+      | readonly PolicyStatement[];
+    return Array.isArray(statement) ? [...statement] : [statement as PolicyStatement];
+  });
+}
+
+/** One `action on resource` line per allowed pair, sorted: an IAM grant that reads in a diff. */
+export function grantLines(statements: readonly PolicyStatement[]): string[] {
+  return statements
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => {
+      const actions = typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+      const resources = Array.isArray(statement.Resource)
+        ? statement.Resource
+        : [statement.Resource];
+      return actions.flatMap((action) =>
+        resources.map((target: unknown) => `${action} on ${JSON.stringify(target)}`),
+      );
+    })
+    .sort();
+}
+
+/**
+ * The operations a source file sends with the modular AWS SDK v3 client `clientPackage`: every
+ * `<Op>Command` and `paginate<Op>` it imports from the package (type-only imports do not count).
+ * A namespace or default import cannot be read this way, so it throws.
+ */
+export function sdkOperationsImported(source: string, clientPackage: string): string[] {
+  const quoted = clientPackage.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const operations = new Set<string>();
+  const imports = new RegExp(`import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g');
+  for (const [, clause = ''] of source.matchAll(imports)) {
+    if (/^type\s/.test(clause)) continue;
+    const named = /^\{([^}]*)\}$/.exec(clause.trim());
+    if (named === null) {
+      throw new Error(`cannot read the import of ${clientPackage}: "import ${clause} from …"`);
+    }
+    for (const specifier of (named[1] ?? '').split(',')) {
+      const [name = ''] = specifier.trim().split(/\s+as\s+/);
+      if (name === '' || name.startsWith('type ')) continue;
+      const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
+      if (operation !== undefined) operations.add(operation);
+    }
+  }
+  return [...operations].sort();
+}
+
+/** Every `.ts` file under `dir` (relative to the repository root), with its source. */
+export function readSources(dir: string): { readonly file: string; readonly source: string }[] {
+  const base = path.join(ROOT, dir);
+  return readdirSync(base, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .sort()
+    .map((file) => ({
+      file: path.join(dir, file),
+      source: readFileSync(path.join(base, file), 'utf8'),
+    }));
+}
+
+export function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'));
+}
