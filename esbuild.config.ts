@@ -84,5 +84,6 @@ const isScript =
 
 if (isScript) {
   const result = await buildBundle();
-  console.log(describeOutputs(result));
+  // stderr: `npm start` keeps stdout for the handler's JSON result, like sam local invoke.
+  console.error(describeOutputs(result));
 }
