@@ -163,5 +163,9 @@ export function readConfig(env: Env): Readonly<Config> {
     ),
   };
   if (problems.length > 0) throw new ConfigError(problems);
+  // Frozen all the way down: the config lives at module scope across invocations.
+  Object.freeze(config.managedStores);
+  Object.freeze(config.authorizedStoppers);
+  if (config.optInTag !== undefined) Object.freeze(config.optInTag);
   return Object.freeze(config);
 }

@@ -26,13 +26,18 @@ export function parseStoreArn(value: string): StoreArn | undefined {
 
 /** The ID suffix of an ARN, or the value itself when it is already an ID. */
 export function storeId(value: string): string {
-  return parseStoreArn(value)?.id ?? value.split('/').pop() ?? value;
+  return parseStoreArn(value)?.id ?? value.slice(value.lastIndexOf('/') + 1);
 }
 
 /** Finds every event data store ARN in free text (SNS plain-text alerts). */
 export function findStoreArns(text: string): string[] {
-  const found = text.match(
-    /arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/[a-zA-Z0-9._-]+/g,
-  );
-  return [...new Set(found ?? [])];
+  const found =
+    text.match(/arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/[a-zA-Z0-9._-]+/g) ??
+    [];
+  // A sentence may end right after an ARN: its full stop is not part of the ID. A match longer
+  // than the API allows is no identifier at all.
+  const arns = found
+    .map((arn) => arn.replace(/\.+$/, ''))
+    .filter((arn) => parseStoreArn(arn) !== undefined && isStoreIdentifier(arn));
+  return [...new Set(arns)];
 }

@@ -113,7 +113,8 @@ function readExemption(
   now: Date,
 ): { exempt: boolean; warning?: string } {
   if (value === undefined) return { exempt: false };
-  const until = isIsoTimestamp(value) ? Date.parse(value) : Number.NaN;
+  const text = value.trim();
+  const until = isIsoTimestamp(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(until)) {
     return { exempt: false, warning: `tag ${key}="${value}" is not an ISO-8601 time: ignored` };
   }
@@ -123,7 +124,7 @@ function readExemption(
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function isIsoTimestamp(value: string): boolean {
-  return ISO_8601.test(value.trim());
+  return ISO_8601.test(value);
 }
 
 /** `*` in a pattern matches any run of characters; everything else is literal. */

@@ -119,9 +119,11 @@ function parseEventBridge(event: Json, path: string): ResumeRequest {
 
   const params = detail.requestParameters;
   const named = isObject(params) ? params.eventDataStore : undefined;
-  if (named === undefined || named === null) return { ...base, scope: 'managed' };
+  const failed = detail.errorCode !== undefined && detail.errorCode !== null;
+  // A failed stop changed nothing, even when the record does not say which store it named.
+  if (named === undefined || named === null) return { ...base, scope: failed ? [] : 'managed' };
   const store = identifier(named, `${path}.detail.requestParameters.eventDataStore`);
-  if (detail.errorCode !== undefined && detail.errorCode !== null) {
+  if (failed) {
     // The stop failed: the store is still ingesting; nothing to resume.
     const ignored: IgnoredStore[] = [{ eventDataStore: store, reason: 'stop-call-failed' }];
     return { ...base, scope: [], ignored };
