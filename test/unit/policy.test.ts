@@ -1,0 +1,800 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type Candidate,
+  type Decision,
+  decide,
+  isForeignStore,
+  matchesArnPattern,
+  type StoreSnapshot,
+} from '../../src/policy.js';
+import type { ResumeRequest } from '../../src/result.js';
+
+const HERE = { accountId: '123456789012', region: 'us-east-1' };
+const ARN = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/a3f1c0de-5b2a';
+const OTHER_ACCOUNT_ARN = 'arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/a3f1c0de-5b2a';
+const OTHER_REGION_ARN = 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/a3f1c0de-5b2a';
+const NOW = new Date('2026-11-25T03:00:00Z');
+const EXEMPT_TAG = 'ingestion-guard:exempt-until';
+
+type PolicyConfig = Parameters<typeof decide>[2];
+const CONFIG: PolicyConfig = {
+  exemptTagKey: EXEMPT_TAG,
+  authorizedStoppers: [
+    'arn:aws:iam::123456789012:role/BreakGlass*',
+    'arn:aws:sts::123456789012:assumed-role/LakeAdmin/*',
+  ],
+  dryRun: false,
+};
+
+const SCHEDULE: ResumeRequest = { kind: 'schedule', scope: 'managed', source: 'aws.scheduler' };
+const INCIDENT: ResumeRequest = {
+  kind: 'incident',
+  scope: [ARN],
+  source: 'aws.cloudtrail',
+  actor: {
+    arn: 'arn:aws:sts::123456789012:assumed-role/DevOpsAdmin/mallory',
+    roleArn: 'arn:aws:iam::123456789012:role/DevOpsAdmin',
+  },
+};
+/** A stop by an assumed role whose role ARN matches `arn:aws:iam::…:role/BreakGlass*`. */
+const BREAK_GLASS_STOP: ResumeRequest = {
+  ...INCIDENT,
+  actor: {
+    arn: 'arn:aws:sts::123456789012:assumed-role/BreakGlassOps/alice',
+    roleArn: 'arn:aws:iam::123456789012:role/BreakGlassOps',
+  },
+};
+/** A stop whose user ARN matches `arn:aws:sts::…:assumed-role/LakeAdmin/*`. */
+const LAKE_ADMIN_STOP: ResumeRequest = {
+  ...INCIDENT,
+  actor: { arn: 'arn:aws:sts::123456789012:assumed-role/LakeAdmin/bob' },
+};
+
+/** A managed store of our own, stopped, with management events: rule 11 resumes it. */
+function snapshot(overrides: Partial<StoreSnapshot> = {}): StoreSnapshot {
+  return {
+    arn: ARN,
+    name: 'security-audit-trail',
+    status: 'STOPPED_INGESTION',
+    categories: ['Management'],
+    tags: {},
+    organizationEnabled: false,
+    ...overrides,
+  };
+}
+
+function candidate(overrides: Partial<StoreSnapshot> = {}, managed = true): Candidate {
+  return { eventDataStore: overrides.arn ?? ARN, managed, snapshot: snapshot(overrides) };
+}
+
+function withoutStatus(store: StoreSnapshot): StoreSnapshot {
+  const { status: _status, ...rest } = store;
+  return rest;
+}
+
+/** The part of a decision the rule table is about. */
+function outcome(decision: Decision): { action: string; reason: string } {
+  return { action: decision.action, reason: decision.reason };
+}
+
+describe('Function: decide', () => {
+  // DESIGN §4, in rule order: each row is the first rule that matches.
+  it.each<{
+    rule: string;
+    candidate: Candidate;
+    request?: ResumeRequest;
+    config?: Partial<PolicyConfig>;
+    expected: { action: string; reason: string };
+  }>([
+    {
+      rule: '1 store not managed',
+      candidate: candidate({}, false),
+      expected: { action: 'skip', reason: 'not-managed' },
+    },
+    {
+      rule: '1 store not managed, not described',
+      candidate: { eventDataStore: ARN, managed: false },
+      expected: { action: 'skip', reason: 'not-managed' },
+    },
+    {
+      rule: '2 store of another account',
+      candidate: candidate({ arn: OTHER_ACCOUNT_ARN }),
+      expected: { action: 'skip', reason: 'foreign-store' },
+    },
+    {
+      rule: '2 store of another region',
+      candidate: candidate({ arn: OTHER_REGION_ARN }),
+      expected: { action: 'skip', reason: 'foreign-store' },
+    },
+    {
+      rule: '3 status ENABLED',
+      candidate: candidate({ status: 'ENABLED' }),
+      expected: { action: 'skip', reason: 'already-ingesting' },
+    },
+    {
+      rule: '3 status STARTING_INGESTION',
+      candidate: candidate({ status: 'STARTING_INGESTION' }),
+      expected: { action: 'skip', reason: 'already-ingesting' },
+    },
+    {
+      rule: '4 status PENDING_DELETION',
+      candidate: candidate({ status: 'PENDING_DELETION' }),
+      expected: { action: 'skip', reason: 'pending-deletion' },
+    },
+    {
+      rule: '5 status CREATED',
+      candidate: candidate({ status: 'CREATED' }),
+      expected: { action: 'skip', reason: 'not-stopped' },
+    },
+    {
+      rule: '6 only Insight events',
+      candidate: candidate({ categories: ['Insight'] }),
+      expected: { action: 'skip', reason: 'unsupported-category' },
+    },
+    {
+      rule: '6 no selectors at all',
+      candidate: candidate({ categories: [] }),
+      expected: { action: 'skip', reason: 'unsupported-category' },
+    },
+    {
+      rule: '6 integration and Audit Manager events',
+      candidate: candidate({ categories: ['ActivityAuditLog', 'Evidence'] }),
+      expected: { action: 'skip', reason: 'unsupported-category' },
+    },
+    {
+      rule: '7 exempt until a future time',
+      candidate: candidate({ tags: { [EXEMPT_TAG]: '2026-11-26T00:00:00Z' } }),
+      expected: { action: 'skip', reason: 'exempt' },
+    },
+    {
+      rule: '8 incident stopped by an authorized role (roleArn, pattern with *)',
+      candidate: candidate(),
+      request: BREAK_GLASS_STOP,
+      expected: { action: 'skip', reason: 'authorized-stop' },
+    },
+    {
+      rule: '8 incident stopped by an authorized session (arn, pattern with *)',
+      candidate: candidate(),
+      request: LAKE_ADMIN_STOP,
+      expected: { action: 'skip', reason: 'authorized-stop' },
+    },
+    {
+      rule: '9 DRY_RUN=true',
+      candidate: candidate(),
+      config: { dryRun: true },
+      expected: { action: 'would-resume', reason: 'dry-run' },
+    },
+    {
+      rule: '9 dryRun in the request',
+      candidate: candidate(),
+      request: { ...SCHEDULE, dryRun: true },
+      expected: { action: 'would-resume', reason: 'dry-run' },
+    },
+    {
+      rule: '10 status STOPPING_INGESTION',
+      candidate: candidate({ status: 'STOPPING_INGESTION' }),
+      expected: { action: 'resume', reason: 'stopped' },
+    },
+    {
+      rule: '11 status STOPPED_INGESTION',
+      candidate: candidate(),
+      expected: { action: 'resume', reason: 'stopped' },
+    },
+    {
+      rule: '11 a startable category among others',
+      candidate: candidate({ categories: ['Insight', 'Data'] }),
+      expected: { action: 'resume', reason: 'stopped' },
+    },
+  ])('rule $rule → $expected.action ($expected.reason)', (row) => {
+    // Act
+    const decision = decide(
+      row.candidate,
+      row.request ?? INCIDENT,
+      { ...CONFIG, ...row.config },
+      HERE,
+      NOW,
+    );
+
+    // Assess
+    expect(outcome(decision)).toEqual(row.expected);
+  });
+
+  it.each([
+    { status: 'STOPPING_INGESTION', waitForStopped: true },
+    { status: 'STOPPED_INGESTION', waitForStopped: false },
+  ])(
+    'waits for STOPPED_INGESTION first only when the store is $status',
+    ({ status, waitForStopped }) => {
+      // Act
+      const decision = decide(candidate({ status }), INCIDENT, CONFIG, HERE, NOW);
+
+      // Assess
+      expect(decision).toEqual({
+        action: 'resume',
+        reason: 'stopped',
+        waitForStopped,
+        warnings: [],
+      });
+    },
+  );
+
+  describe('precedence', () => {
+    it.each<{
+      case: string;
+      candidate: Candidate;
+      request?: ResumeRequest;
+      config?: Partial<PolicyConfig>;
+      reason: string;
+    }>([
+      {
+        case: 'unmanaged and ENABLED → not-managed',
+        candidate: candidate({ status: 'ENABLED' }, false),
+        reason: 'not-managed',
+      },
+      {
+        case: 'unmanaged and foreign → not-managed',
+        candidate: candidate({ arn: OTHER_ACCOUNT_ARN }, false),
+        reason: 'not-managed',
+      },
+      {
+        case: 'foreign and ENABLED → foreign-store',
+        candidate: candidate({ arn: OTHER_REGION_ARN, status: 'ENABLED' }),
+        reason: 'foreign-store',
+      },
+      {
+        case: 'foreign and stopped in a dry run → foreign-store',
+        candidate: candidate({ arn: OTHER_REGION_ARN }),
+        config: { dryRun: true },
+        reason: 'foreign-store',
+      },
+      {
+        case: 'ENABLED with Insight only → already-ingesting',
+        candidate: candidate({ status: 'ENABLED', categories: ['Insight'] }),
+        reason: 'already-ingesting',
+      },
+      {
+        case: 'PENDING_DELETION and exempt → pending-deletion',
+        candidate: candidate({
+          status: 'PENDING_DELETION',
+          tags: { [EXEMPT_TAG]: '2099-01-01T00:00:00Z' },
+        }),
+        reason: 'pending-deletion',
+      },
+      {
+        case: 'CREATED in a dry run → not-stopped',
+        candidate: candidate({ status: 'CREATED' }),
+        config: { dryRun: true },
+        reason: 'not-stopped',
+      },
+      {
+        case: 'Insight only and exempt → unsupported-category',
+        candidate: candidate({ categories: ['Insight'], tags: { [EXEMPT_TAG]: '2099-01-01' } }),
+        reason: 'unsupported-category',
+      },
+      {
+        case: 'exempt and stopped by an authorized role → exempt',
+        candidate: candidate({ tags: { [EXEMPT_TAG]: '2099-01-01T00:00:00Z' } }),
+        request: BREAK_GLASS_STOP,
+        reason: 'exempt',
+      },
+      {
+        case: 'exempt in a dry run → exempt',
+        candidate: candidate({ tags: { [EXEMPT_TAG]: '2099-01-01T00:00:00Z' } }),
+        config: { dryRun: true },
+        reason: 'exempt',
+      },
+      {
+        case: 'authorized stop in a dry run → authorized-stop',
+        candidate: candidate(),
+        request: { ...BREAK_GLASS_STOP, dryRun: true },
+        config: { dryRun: true },
+        reason: 'authorized-stop',
+      },
+      {
+        case: 'STOPPING_INGESTION in a dry run → dry-run',
+        candidate: candidate({ status: 'STOPPING_INGESTION' }),
+        config: { dryRun: true },
+        reason: 'dry-run',
+      },
+    ])('lets the first rule win: $case', (row) => {
+      // Act
+      const decision = decide(
+        row.candidate,
+        row.request ?? INCIDENT,
+        { ...CONFIG, ...row.config },
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(decision.reason).toBe(row.reason);
+    });
+  });
+
+  describe('exemption', () => {
+    it.each([
+      { case: 'a time in the past', value: '2026-11-24T03:00:00Z' },
+      { case: 'exactly now', value: NOW.toISOString() },
+      { case: 'a past date', value: '2020-01-01' },
+    ])('resumes a store exempt until $case', ({ value }) => {
+      // Act
+      const decision = decide(
+        candidate({ tags: { [EXEMPT_TAG]: value } }),
+        SCHEDULE,
+        CONFIG,
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(outcome(decision)).toEqual({ action: 'resume', reason: 'stopped' });
+      expect(decision.warnings).toEqual([]);
+    });
+
+    it.each([
+      { case: 'an offset with a colon', value: '2026-11-25T04:30:00+01:00' },
+      { case: 'an offset without a colon', value: '2026-11-25T04:30:00.000+0100' },
+      { case: 'fractional seconds', value: '2026-11-25T03:00:00.001Z' },
+      { case: 'a future date', value: '2026-11-26' },
+      { case: 'spaces around it', value: '  2026-12-01T00:00:00Z ' },
+    ])('skips a store exempt until $case', ({ value }) => {
+      // Act
+      const decision = decide(
+        candidate({ tags: { [EXEMPT_TAG]: value } }),
+        SCHEDULE,
+        CONFIG,
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(outcome(decision)).toEqual({ action: 'skip', reason: 'exempt' });
+    });
+
+    it('takes the offset into account: 03:30+01:00 is already past', () => {
+      // Act
+      const decision = decide(
+        candidate({ tags: { [EXEMPT_TAG]: '2026-11-25T03:30:00+01:00' } }),
+        SCHEDULE,
+        CONFIG,
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(decision.reason).toBe('stopped');
+    });
+
+    it.each([
+      'tomorrow',
+      'forever',
+      '',
+      '2026-13-01T00:00:00Z',
+      '2026-11-25T25:00:00Z',
+      '1798675200',
+      'Fri, 01 Jan 2099 00:00:00 GMT',
+    ])('does not read "%s" as an exemption, and warns', (value) => {
+      // Act
+      const decision = decide(
+        candidate({ tags: { [EXEMPT_TAG]: value } }),
+        SCHEDULE,
+        CONFIG,
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(outcome(decision)).toEqual({ action: 'resume', reason: 'stopped' });
+      expect(decision.warnings).toHaveLength(1);
+      expect(decision.warnings[0]).toContain(EXEMPT_TAG);
+      expect(decision.warnings[0]).toContain(`"${value}"`);
+    });
+
+    it('keeps the warning when the decision is a dry run', () => {
+      // Act
+      const decision = decide(
+        candidate({ tags: { [EXEMPT_TAG]: 'soon' } }),
+        SCHEDULE,
+        { ...CONFIG, dryRun: true },
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(decision.reason).toBe('dry-run');
+      expect(decision.warnings).toHaveLength(1);
+    });
+
+    it('reads the tag named by EXEMPT_TAG_KEY and no other', () => {
+      // Prepare
+      const tags = { [EXEMPT_TAG]: '2099-01-01T00:00:00Z', 'ops:until': '2099-01-01T00:00:00Z' };
+
+      // Act
+      const custom = decide(
+        candidate({ tags }),
+        SCHEDULE,
+        { ...CONFIG, exemptTagKey: 'x' },
+        HERE,
+        NOW,
+      );
+      const renamed = decide(
+        candidate({ tags }),
+        SCHEDULE,
+        { ...CONFIG, exemptTagKey: 'ops:until' },
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(custom.reason).toBe('stopped');
+      expect(renamed.reason).toBe('exempt');
+    });
+  });
+
+  describe('authorized stops', () => {
+    it.each([
+      { kind: 'schedule' as const, expected: 'stopped' },
+      { kind: 'manual' as const, expected: 'stopped' },
+      { kind: 'incident' as const, expected: 'authorized-stop' },
+    ])(
+      'respects an authorized actor only on an incident ($kind → $expected)',
+      ({ kind, expected }) => {
+        // Act
+        const decision = decide(candidate(), { ...BREAK_GLASS_STOP, kind }, CONFIG, HERE, NOW);
+
+        // Assess
+        expect(decision.reason).toBe(expected);
+      },
+    );
+
+    it.each<{ case: string; request: ResumeRequest }>([
+      { case: 'an actor no pattern matches', request: INCIDENT },
+      { case: 'no actor', request: { kind: 'incident', scope: 'managed', source: 'aws.sns' } },
+      {
+        case: 'a look-alike role in another account',
+        request: {
+          ...INCIDENT,
+          actor: {
+            arn: 'arn:aws:sts::999999999999:assumed-role/BreakGlass/eve',
+            roleArn: 'arn:aws:iam::999999999999:role/BreakGlass',
+          },
+        },
+      },
+    ])('resumes an incident with $case', ({ request }) => {
+      // Act
+      const decision = decide(candidate(), request, CONFIG, HERE, NOW);
+
+      // Assess
+      expect(outcome(decision)).toEqual({ action: 'resume', reason: 'stopped' });
+    });
+
+    it('respects no stop when AUTHORIZED_STOPPERS is empty', () => {
+      // Act
+      const decision = decide(
+        candidate(),
+        BREAK_GLASS_STOP,
+        { ...CONFIG, authorizedStoppers: [] },
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(decision.reason).toBe('stopped');
+    });
+  });
+
+  describe('what §4 does not list', () => {
+    it.each<{ case: string; candidate: Candidate }>([
+      {
+        case: 'a managed store that was not described',
+        candidate: { eventDataStore: ARN, managed: true },
+      },
+      {
+        case: 'a snapshot without status',
+        candidate: { eventDataStore: ARN, managed: true, snapshot: withoutStatus(snapshot()) },
+      },
+      { case: 'a status the API may add later', candidate: candidate({ status: 'ARCHIVED' }) },
+    ])('never resumes $case, even in a dry run', ({ candidate: subject }) => {
+      // Act
+      const live = decide(subject, SCHEDULE, CONFIG, HERE, NOW);
+      const dry = decide(subject, SCHEDULE, { ...CONFIG, dryRun: true }, HERE, NOW);
+
+      // Assess
+      expect(outcome(live)).toEqual({ action: 'skip', reason: 'unknown-status' });
+      expect(outcome(dry)).toEqual({ action: 'skip', reason: 'unknown-status' });
+    });
+
+    it('takes an ID suffix as a store of our own', () => {
+      // Act
+      const decision = decide(
+        { eventDataStore: 'a3f1c0de-5b2a', managed: true, snapshot: snapshot() },
+        SCHEDULE,
+        CONFIG,
+        HERE,
+        NOW,
+      );
+
+      // Assess
+      expect(decision.reason).toBe('stopped');
+    });
+  });
+
+  describe('properties', () => {
+    const status = fc.constantFrom(
+      'CREATED',
+      'ENABLED',
+      'PENDING_DELETION',
+      'STARTING_INGESTION',
+      'STOPPING_INGESTION',
+      'STOPPED_INGESTION',
+      'SOMETHING_NEW',
+    );
+    const category = fc.constantFrom(
+      'Management',
+      'Data',
+      'NetworkActivity',
+      'ConfigurationItem',
+      'Insight',
+      'ActivityAuditLog',
+      'Evidence',
+    );
+    const tagValue = fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.string({ maxLength: 30 }),
+    );
+    const arn = fc.oneof(
+      fc.constantFrom(ARN, OTHER_ACCOUNT_ARN, OTHER_REGION_ARN, 'a3f1c0de-5b2a'),
+      fc
+        .tuple(
+          fc.constantFrom('us-east-1', 'eu-west-1'),
+          fc.constantFrom('123456789012', '000000000000'),
+        )
+        .map(([region, account]) => `arn:aws:cloudtrail:${region}:${account}:eventdatastore/x-1`),
+    );
+    const snapshotArb: fc.Arbitrary<StoreSnapshot> = fc.record({
+      arn,
+      status,
+      categories: fc.array(category, { maxLength: 3 }),
+      tags: fc.dictionary(fc.constantFrom(EXEMPT_TAG, 'team', 'x'), tagValue, { maxKeys: 3 }),
+      organizationEnabled: fc.boolean(),
+    });
+    const actorArn = fc.constantFrom(
+      'arn:aws:iam::123456789012:role/BreakGlassOps',
+      'arn:aws:sts::123456789012:assumed-role/LakeAdmin/bob',
+      'arn:aws:iam::123456789012:user/mallory',
+    );
+    const requestArb: fc.Arbitrary<ResumeRequest> = fc.record(
+      {
+        kind: fc.constantFrom('schedule', 'incident', 'manual'),
+        scope: fc.constant('managed'),
+        source: fc.constant('test'),
+        dryRun: fc.boolean(),
+        actor: fc.record({ arn: actorArn, roleArn: actorArn }, { requiredKeys: ['arn'] }),
+      },
+      { requiredKeys: ['kind', 'scope', 'source'] },
+    );
+    const configArb: fc.Arbitrary<PolicyConfig> = fc.record({
+      exemptTagKey: fc.constant(EXEMPT_TAG),
+      authorizedStoppers: fc.subarray([...CONFIG.authorizedStoppers, '*']),
+      dryRun: fc.boolean(),
+    });
+    const candidateArb: fc.Arbitrary<Candidate> = fc
+      .tuple(arn, fc.boolean(), fc.option(snapshotArb, { nil: undefined }))
+      .map(([eventDataStore, managed, snap]) =>
+        snap === undefined
+          ? { eventDataStore, managed }
+          : { eventDataStore, managed, snapshot: snap },
+      );
+    const nowArb = fc.date({
+      min: new Date('2000-01-01'),
+      max: new Date('2100-01-01'),
+      noInvalidDate: true,
+    });
+
+    it('never resumes, nor would resume, an unmanaged or foreign store', () => {
+      fc.assert(
+        fc.property(
+          candidateArb,
+          requestArb,
+          configArb,
+          nowArb,
+          (subject, request, config, now) => {
+            // Prepare
+            fc.pre(!subject.managed || isForeignStore(subject.eventDataStore, HERE));
+
+            // Act
+            const decision = decide(subject, request, config, HERE, now);
+
+            // Assess
+            expect(decision.action).toBe('skip');
+            expect(['not-managed', 'foreign-store']).toContain(decision.reason);
+          },
+        ),
+        { numRuns: 1_000 },
+      );
+    });
+
+    it('is pure: the same inputs give the same decision and are left unchanged', () => {
+      fc.assert(
+        fc.property(
+          candidateArb,
+          requestArb,
+          configArb,
+          nowArb,
+          (subject, request, config, now) => {
+            // Prepare
+            const before = structuredClone({ subject, request, config, now });
+
+            // Act
+            const first = decide(subject, request, config, HERE, now);
+            const second = decide(subject, request, config, HERE, new Date(now.getTime()));
+
+            // Assess
+            expect(second).toEqual(first);
+            expect({ subject, request, config, now }).toEqual(before);
+          },
+        ),
+        { numRuns: 500 },
+      );
+    });
+  });
+});
+
+describe('Function: isForeignStore', () => {
+  it.each([
+    { arn: ARN, expected: false },
+    { arn: 'a3f1c0de-5b2a', expected: false },
+    { arn: OTHER_ACCOUNT_ARN, expected: true },
+    { arn: OTHER_REGION_ARN, expected: true },
+  ])('says $expected for $arn', ({ arn, expected }) => {
+    // Act
+    const foreign = isForeignStore(arn, HERE);
+
+    // Assess
+    expect(foreign).toBe(expected);
+  });
+});
+
+describe('Function: matchesArnPattern', () => {
+  it.each([
+    {
+      arn: 'arn:aws:iam::123456789012:role/Admin',
+      pattern: 'arn:aws:iam::123456789012:role/Admin',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/Admin2',
+      pattern: 'arn:aws:iam::123456789012:role/Admin',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/Admin',
+      pattern: 'arn:aws:iam::123456789012:role/Admin2',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/BreakGlass',
+      pattern: 'arn:aws:iam::*:role/BreakGlass',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/BreakGlass',
+      pattern: '*:role/BreakGlass',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/BreakGlassOps',
+      pattern: 'arn:aws:iam::123456789012:role/Break*',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/Break',
+      pattern: 'arn:aws:iam::123456789012:role/Break*',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:sts::123456789012:assumed-role/Ops/alice',
+      pattern: 'arn:aws:sts::*:assumed-role/*/alice',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:sts::123456789012:assumed-role/Ops/bob',
+      pattern: 'arn:aws:sts::*:assumed-role/*/alice',
+      expected: false,
+    },
+    { arn: 'anything at all', pattern: '*', expected: true },
+    { arn: '', pattern: '*', expected: true },
+    // `.` is literal, not "any character"
+    {
+      arn: 'arn:aws:iam::123456789012:role/aXb',
+      pattern: 'arn:aws:iam::123456789012:role/a.b',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/a.b',
+      pattern: 'arn:aws:iam::123456789012:role/a.b',
+      expected: true,
+    },
+    // no regex syntax leaks through
+    {
+      arn: 'arn:aws:iam::123456789012:role/aaa',
+      pattern: 'arn:aws:iam::123456789012:role/a+',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/a+',
+      pattern: 'arn:aws:iam::123456789012:role/a+',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/x',
+      pattern: 'arn:aws:iam::123456789012:role/(x|y)',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/b',
+      pattern: 'arn:aws:iam::123456789012:role/[abc]',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/x',
+      pattern: 'arn:aws:iam::123456789012:role/x|.*',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/x',
+      pattern: 'arn:aws:iam::123456789012:role/x?',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/$x^',
+      pattern: 'arn:aws:iam::123456789012:role/$x^',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/a\\d',
+      pattern: 'arn:aws:iam::123456789012:role/a\\d',
+      expected: true,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/a1',
+      pattern: 'arn:aws:iam::123456789012:role/a\\d',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/{2}',
+      pattern: 'arn:aws:iam::123456789012:role/{2}',
+      expected: true,
+    },
+    // anchored at both ends
+    {
+      arn: 'xarn:aws:iam::123456789012:role/Admin',
+      pattern: 'arn:aws:iam::123456789012:role/Admin',
+      expected: false,
+    },
+    {
+      arn: 'arn:aws:iam::123456789012:role/Admin\n',
+      pattern: 'arn:aws:iam::123456789012:role/Admin',
+      expected: false,
+    },
+  ])('matches $arn against $pattern: $expected', ({ arn, pattern, expected }) => {
+    // Act
+    const matched = matchesArnPattern(arn, pattern);
+
+    // Assess
+    expect(matched).toBe(expected);
+  });
+
+  it('matches every string against itself as a pattern when it holds no *', () => {
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !s.includes('*')),
+        (text) => {
+          // Act & Assess
+          expect(matchesArnPattern(text, text)).toBe(true);
+        },
+      ),
+    );
+  });
+});

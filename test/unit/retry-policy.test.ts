@@ -1,0 +1,289 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  API_ERRORS,
+  classifyError,
+  computeBackoffMs,
+  SDK_MAX_ATTEMPTS_PER_CALL,
+  sdkAttemptsFor,
+} from '../../src/retry-policy.js';
+
+/** The operations the function calls (DESIGN §1, reference/cloudtrail-lake-api.md). */
+const OPERATIONS = [
+  'GetEventDataStore',
+  'ListEventDataStores',
+  'ListTags',
+  'StartEventDataStoreIngestion',
+] as const;
+
+interface ServiceModel {
+  readonly operations: Record<string, { readonly errors?: readonly { readonly shape: string }[] }>;
+}
+
+/**
+ * The error names of each operation, read from botocore's CloudTrail model. Without python3 and
+ * botocore the table cannot be built and the tests that use it fail, saying so.
+ */
+function readBotocoreErrors(): Map<string, string[]> {
+  let dir: string;
+  try {
+    dir = execFileSync(
+      'python3',
+      ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    ).trim();
+  } catch (error) {
+    throw new Error(
+      `python3 with botocore is needed to read the CloudTrail service model: ${String(error)}`,
+    );
+  }
+  const file = join(dir, 'data', 'cloudtrail', '2013-11-01', 'service-2.json.gz');
+  if (!existsSync(file)) throw new Error(`botocore has no CloudTrail model at ${file}`);
+  const model = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as ServiceModel;
+  return new Map(
+    OPERATIONS.map((operation) => {
+      const errors = model.operations[operation]?.errors;
+      if (errors === undefined) throw new Error(`the model has no errors for ${operation}`);
+      return [operation, errors.map((error) => error.shape)];
+    }),
+  );
+}
+
+let modelProblem: string | undefined;
+const MODEL_ERRORS = ((): Map<string, string[]> => {
+  try {
+    return readBotocoreErrors();
+  } catch (error) {
+    modelProblem = (error as Error).message;
+    return new Map();
+  }
+})();
+const modelErrorsOf = (operation: (typeof OPERATIONS)[number]): string[] =>
+  MODEL_ERRORS.get(operation) ?? [];
+const MODEL_ROWS = [...MODEL_ERRORS].flatMap(([operation, names]) =>
+  names.map((name) => ({ operation, name })),
+);
+
+/** DESIGN §5: the StartEventDataStoreIngestion errors that are not terminal. */
+const START_NOT_TERMINAL: Record<string, 'retryable' | 'race'> = {
+  ConflictException: 'retryable',
+  InvalidEventDataStoreStatusException: 'race',
+};
+
+describe('Function: classifyError', () => {
+  it('reads the botocore model with errors for every operation the function calls', () => {
+    // Assess
+    expect(modelProblem, modelProblem).toBeUndefined();
+    for (const operation of OPERATIONS) {
+      expect(modelErrorsOf(operation).length, operation).toBeGreaterThan(0);
+    }
+    expect(modelErrorsOf('StartEventDataStoreIngestion')).toContain('ConflictException');
+  });
+
+  it.each(MODEL_ROWS)(
+    'knows $name of $operation, with a meaning and an operator action',
+    ({ name }) => {
+      // Act
+      const known = Object.hasOwn(API_ERRORS, name);
+      const info = classifyError({ name });
+
+      // Assess
+      expect(known).toBe(true);
+      expect(info.meaning.trim()).not.toBe('');
+      expect(info.operatorAction.trim()).not.toBe('');
+    },
+  );
+
+  it.each(
+    modelErrorsOf('StartEventDataStoreIngestion').map((name) => ({
+      name,
+      expected: START_NOT_TERMINAL[name] ?? 'terminal',
+    })),
+  )('classifies $name of StartEventDataStoreIngestion as $expected', ({ name, expected }) => {
+    // Act
+    const info = classifyError({ name, httpStatusCode: 400 });
+
+    // Assess
+    expect(info.class).toBe(expected);
+  });
+
+  it.each([
+    { name: 'ThrottlingException', status: 400, expected: 'retryable' },
+    { name: 'ThrottlingException', status: 429, expected: 'retryable' },
+    { name: 'ConflictException', status: 409, expected: 'retryable' },
+    { name: 'InvalidEventDataStoreStatusException', status: 400, expected: 'race' },
+    { name: 'AccessDeniedException', status: 400, expected: 'terminal' },
+    { name: 'EventDataStoreNotFoundException', status: 404, expected: 'terminal' },
+    { name: 'NoManagementAccountSLRExistsException', status: 403, expected: 'terminal' },
+  ] as const)('classifies $name (HTTP $status) as $expected', ({ name, status, expected }) => {
+    // Act
+    const info = classifyError({ name, httpStatusCode: status });
+
+    // Assess
+    expect(info.class).toBe(expected);
+  });
+
+  it.each([429, 500, 502, 503, 504])(
+    'classifies an unknown error with HTTP %i as retryable',
+    (status) => {
+      // Act
+      const info = classifyError({ name: 'SomethingNewException', httpStatusCode: status });
+
+      // Assess
+      expect(info.class).toBe('retryable');
+    },
+  );
+
+  it.each([400, 403, 404, 501, undefined])(
+    'classifies an unknown error with HTTP %s as terminal',
+    (status) => {
+      // Act
+      const info = classifyError({ name: 'SomethingNewException', httpStatusCode: status });
+
+      // Assess
+      expect(info.class).toBe('terminal');
+      expect(info.operatorAction).not.toBe('');
+    },
+  );
+
+  it.each(['ECONNRESET', 'TimeoutError'])(
+    'classifies the network failure %s as retryable',
+    (name) => {
+      // Act
+      const info = classifyError({ name });
+
+      // Assess
+      expect(info.class).toBe('retryable');
+    },
+  );
+
+  it('classifies AbortError (the deadline fired) as terminal, even with a transient status', () => {
+    // Act
+    const info = classifyError({ name: 'AbortError', httpStatusCode: 503 });
+
+    // Assess
+    expect(info.class).toBe('terminal');
+  });
+
+  it.each([
+    { case: 'an unknown name', name: 'BrandNewException' },
+    { case: 'a programmer error', name: 'TypeError' },
+    { case: 'a name on Object.prototype', name: 'toString' },
+    { case: 'an empty name', name: '' },
+  ])('classifies $case as terminal', ({ name }) => {
+    // Act
+    const info = classifyError({ name });
+
+    // Assess
+    expect(info.class).toBe('terminal');
+    expect(info.meaning).not.toBe('');
+  });
+
+  it('explains organization errors with where an organization store is resumed from', () => {
+    // Act
+    const info = classifyError({ name: 'NotOrganizationMasterAccountException' });
+
+    // Assess
+    expect(info.operatorAction).toMatch(/management account/);
+    expect(info.operatorAction).toMatch(/delegated administrator/);
+  });
+});
+
+describe('Function: computeBackoffMs', () => {
+  const options = { baseDelayMs: 200, maxDelayMs: 5_000 };
+
+  it('waits nothing when the random draw is 0', () => {
+    // Act
+    const delayMs = computeBackoffMs(3, options, () => 0);
+
+    // Assess
+    expect(delayMs).toBe(0);
+  });
+
+  it.each([
+    { retry: 1, ceiling: 200 },
+    { retry: 2, ceiling: 400 },
+    { retry: 3, ceiling: 800 },
+    { retry: 5, ceiling: 3_200 },
+    { retry: 6, ceiling: 5_000 },
+    { retry: 60, ceiling: 5_000 },
+    { retry: 5_000, ceiling: 5_000 },
+  ])(
+    'stays just below $ceiling ms before retry $retry when the draw nears 1',
+    ({ retry, ceiling }) => {
+      // Act
+      const delayMs = computeBackoffMs(retry, options, () => 1 - Number.EPSILON / 2);
+
+      // Assess
+      expect(delayMs).toBe(ceiling - 1);
+    },
+  );
+
+  it('doubles the spread with every retry until the cap', () => {
+    // Prepare
+    const half = () => 0.5;
+
+    // Act
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((retry) => computeBackoffMs(retry, options, half));
+
+    // Assess
+    expect(delays).toEqual([100, 200, 400, 800, 1_600, 2_500, 2_500]);
+  });
+
+  it('stays in [0, min(cap, base·2^(retry-1))) for any draw', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        fc.integer({ min: 1, max: 300_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (retry, baseDelayMs, maxDelayMs, draw) => {
+          // Act
+          const delayMs = computeBackoffMs(retry, { baseDelayMs, maxDelayMs }, () => draw);
+
+          // Assess
+          const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
+          expect(Number.isInteger(delayMs)).toBe(true);
+          expect(delayMs).toBeGreaterThanOrEqual(0);
+          expect(delayMs).toBeLessThan(ceiling);
+        },
+      ),
+    );
+  });
+});
+
+describe('Function: sdkAttemptsFor', () => {
+  it.each([
+    { budgetLeft: 1, expected: 1 },
+    { budgetLeft: 2, expected: 2 },
+    { budgetLeft: SDK_MAX_ATTEMPTS_PER_CALL, expected: SDK_MAX_ATTEMPTS_PER_CALL },
+    { budgetLeft: SDK_MAX_ATTEMPTS_PER_CALL + 1, expected: SDK_MAX_ATTEMPTS_PER_CALL },
+    { budgetLeft: 20, expected: SDK_MAX_ATTEMPTS_PER_CALL },
+    { budgetLeft: 0, expected: 1 },
+    { budgetLeft: -3, expected: 1 },
+  ])('gives the SDK $expected attempt(s) when $budgetLeft remain', ({ budgetLeft, expected }) => {
+    // Act
+    const attempts = sdkAttemptsFor(budgetLeft);
+
+    // Assess
+    expect(attempts).toBe(expected);
+  });
+
+  it('never gives the SDK more than the budget left, nor fewer than one attempt', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 1_000 }), (budgetLeft) => {
+        // Act
+        const attempts = sdkAttemptsFor(budgetLeft);
+
+        // Assess
+        expect(attempts).toBeGreaterThanOrEqual(1);
+        expect(attempts).toBeLessThanOrEqual(Math.max(1, budgetLeft));
+        expect(attempts).toBeLessThanOrEqual(SDK_MAX_ATTEMPTS_PER_CALL);
+      }),
+    );
+  });
+});
