@@ -206,20 +206,6 @@ class StoreRun {
         if (status !== 'STOPPED_INGESTION') return this.afterRace(arn, status, used);
         mustWait = false;
       }
-      if (used >= config.maxAttempts) {
-        return this.failed(
-          arn,
-          REASONS.startFailed,
-          used,
-          new CallError(
-            'StartEventDataStoreIngestion',
-            'MaxAttemptsExceeded',
-            `no success in ${used} attempts`,
-            undefined,
-            0,
-          ),
-        );
-      }
       if (this.deadline.remainingMs() <= 0) {
         return this.failed(arn, REASONS.deadlineExceeded, used, new DeadlineExceededError());
       }
@@ -241,8 +227,14 @@ class StoreRun {
         if (info.class === 'race') {
           logger.warn('start attempt failed', this.attemptFields(arn, used, failure, 0));
           const status = await this.readStatus(arn);
-          if (status === 'STOPPING_INGESTION') mustWait = true;
-          else if (status !== 'STOPPED_INGESTION') return this.afterRace(arn, status, used);
+          if (status !== 'STOPPED_INGESTION' && status !== 'STOPPING_INGESTION') {
+            return this.afterRace(arn, status, used);
+          }
+          // Still (or again) stopped: start once more, while the budget lasts.
+          if (used >= config.maxAttempts) {
+            return this.failed(arn, REASONS.invalidStatus, used, failure, status);
+          }
+          mustWait = status === 'STOPPING_INGESTION';
           continue;
         }
         if (used >= config.maxAttempts) return this.failed(arn, REASONS.startFailed, used, failure);

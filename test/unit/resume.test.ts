@@ -273,6 +273,28 @@ describe('Function: resumeIngestion', () => {
     });
   });
 
+  it('gives up with invalid-status when starts keep racing while the store reads stopped', async () => {
+    // Prepare: every start says the status is wrong, every read says STOPPED_INGESTION
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(new InvalidEventDataStoreStatusException({ message: 'status', $metadata: {} }));
+    const { deps } = setup({ MAX_ATTEMPTS: '3' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess: bounded by the budget, and the real error is reported
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 3);
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'invalid-status',
+      attempts: 3,
+      statusAfter: 'STOPPED_INGESTION',
+      errorName: 'InvalidEventDataStoreStatusException',
+    });
+  });
+
   it('waits for a stopping store to reach STOPPED_INGESTION, then starts it', async () => {
     // Prepare: the store reads STOPPING twice, then STOPPED
     const { mock, find } = fakeAccount([store('a1', 'STOPPING_INGESTION')]);
