@@ -249,7 +249,7 @@ describe('Template: the SAM transform', () => {
     );
   });
 
-  it('alarms on function errors, dead-letter queue depth and ResumeFailures, on the alarm topic', () => {
+  it('alarms on function errors, dead-letter queue depth, ResumeFailures and every resume, on the alarm topic', () => {
     // Act
     const alarms = resourcesOfType(cfn(), 'AWS::CloudWatch::Alarm').map(
       ([, alarm]) => alarm.Properties,
@@ -275,9 +275,14 @@ describe('Template: the SAM transform', () => {
           'ResumeFailures',
           [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
         ],
+        [
+          { Ref: 'MetricsNamespace' },
+          'StoresResumed',
+          [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
+        ],
       ]),
     );
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
       expect(at(alarm, 'AlarmActions')).toEqual([{ Ref: 'AlarmTopic' }]);
     }
