@@ -154,14 +154,34 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
     },
 
     async startIngestion(eventDataStore, { signal, maxAttempts }) {
-      const out = await budget.run(maxAttempts, () =>
-        call('StartEventDataStoreIngestion', () =>
-          client.send(new StartEventDataStoreIngestionCommand({ EventDataStore: eventDataStore }), {
-            abortSignal: signal,
-          }),
-        ),
+      // Count the requests as they go out: an abort mid-retry surfaces as a bare AbortError
+      // without `$metadata`, and `attempts` must still say how many were sent.
+      let sent = 0;
+      const command = new StartEventDataStoreIngestionCommand({ EventDataStore: eventDataStore });
+      command.middlewareStack.add(
+        (next) => (args) => {
+          sent += 1;
+          return next(args);
+        },
+        { step: 'deserialize', name: 'countStartAttempts' },
       );
-      return { attempts: out.$metadata?.attempts ?? 1 };
+      const attempts = (metadata?: { attempts?: number }) =>
+        sent > 0 ? sent : (metadata?.attempts ?? 1);
+      try {
+        const out = await budget.run(maxAttempts, () =>
+          client.send(command, { abortSignal: signal }),
+        );
+        return { attempts: attempts(out.$metadata) };
+      } catch (error) {
+        const failure = toCallError('StartEventDataStoreIngestion', error);
+        throw new CallError(
+          failure.operation,
+          failure.name,
+          failure.message,
+          failure.httpStatusCode,
+          attempts({ attempts: failure.attempts }),
+        );
+      }
     },
   };
 }
