@@ -157,6 +157,11 @@ export interface EmulatorOptions {
   stopDelayMs?: number;
   /** Page size of ListEventDataStores without MaxResults. @default 100 */
   defaultMaxResults?: number;
+  /**
+   * Most stores one ListEventDataStores page holds, whatever MaxResults asks for (the real
+   * service may return fewer items than MaxResults). @default no cap
+   */
+  maxPageSize?: number;
   /** @default 0 (any free port) */
   port?: number;
   /** Random source for fault `rate`, [0, 1). @default Math.random */
@@ -178,6 +183,10 @@ export interface Emulator {
   /** Replaces the stores, as at start (seeded transitions complete `*DelayMs` from now). */
   setStores(stores: readonly StoreInput[]): void;
   resetCalls(): void;
+  /** Requests received and not yet answered (nor reset, nor dropped by the client); by operation. */
+  openRequests(operation?: string): number;
+  /** The most requests open at once since start or resetCalls; by operation. */
+  peakOpenRequests(operation?: string): number;
   /** Stops the server and destroys open (keep-alive) connections. */
   close(): Promise<void>;
 }
@@ -300,12 +309,23 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const startDelayMs = options.startDelayMs ?? 100;
   const stopDelayMs = options.stopDelayMs ?? 100;
   const defaultMaxResults = options.defaultMaxResults ?? 100;
+  const maxPageSize = options.maxPageSize ?? Number.POSITIVE_INFINITY;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const closing = new AbortController();
   const callLog: CallRecord[] = [];
   let entries: StoreEntry[] = [];
   let injector: FaultInjector = createFaultInjector([]);
+  const open = new Map<string, { now: number; peak: number }>();
+  const ALL = '*';
+  function countOpen(operation: string, delta: 1 | -1): void {
+    for (const key of [ALL, operation]) {
+      const entry = open.get(key) ?? { now: 0, peak: 0 };
+      entry.now += delta;
+      entry.peak = Math.max(entry.peak, entry.now);
+      open.set(key, entry);
+    }
+  }
 
   function loadStores(stores: readonly StoreInput[]): void {
     const nowMs = now();
@@ -412,7 +432,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }
       const offset =
         input.NextToken === undefined ? 0 : decodeToken(input.NextToken, entries.length);
-      const end = offset + (maxResults as number);
+      const end = offset + Math.min(maxResults as number, maxPageSize);
       return {
         EventDataStores: entries
           .slice(offset, end)
@@ -530,6 +550,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   loadStores(options.stores);
   injector = createFaultInjector(parseFaultRules(options.faults ?? []), random);
   const server = createServer((request, response) => {
+    // 'close' comes when the response is sent, the socket reset, or the client gone.
+    const operation = operationOf(request.headers['x-amz-target']);
+    countOpen(operation, 1);
+    response.once('close', () => countOpen(operation, -1));
     // A client that goes away mid-request leaves nothing to answer.
     serve(request, response).catch(() => request.socket.destroy());
   });
@@ -560,6 +584,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     resetCalls() {
       callLog.length = 0;
+      for (const entry of open.values()) entry.peak = entry.now;
+    },
+    openRequests(operation = ALL) {
+      return open.get(operation)?.now ?? 0;
+    },
+    peakOpenRequests(operation = ALL) {
+      return open.get(operation)?.peak ?? 0;
     },
     async close() {
       closing.abort();

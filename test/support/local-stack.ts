@@ -22,6 +22,22 @@ export const readEvent = (name: string): unknown =>
 export const sampleStores = (): StoreInput[] =>
   JSON.parse(readFileSync(new URL('../../events/stores.json', import.meta.url), 'utf8'));
 
+/** The ARN of a store of the test account and region. */
+export const storeArn = (id: string): string =>
+  `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/${id}`;
+
+/** A stopped Management store, managed by the opt-in tag `loadHandler` sets. */
+export const makeStore = (id: string, overrides: Partial<StoreInput> = {}): StoreInput => ({
+  EventDataStoreArn: storeArn(id),
+  Name: `store-${id}`,
+  Status: 'STOPPED_INGESTION',
+  AdvancedEventSelectors: [
+    { FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+  ],
+  Tags: [{ Key: 'ingestion-guard:managed', Value: 'true' }],
+  ...overrides,
+});
+
 export interface LocalStack {
   readonly emulator: Emulator;
   readonly dynamo: LocalDynamo | undefined;
@@ -30,6 +46,8 @@ export interface LocalStack {
   context(timeoutMs?: number): Context;
   /** StartEventDataStoreIngestion calls the emulator received. */
   starts(): number;
+  /** A store's status in the emulator now. */
+  statusOf(arn: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -65,6 +83,7 @@ export async function startLocalStack(
       createLambdaContext({ accountId: ACCOUNT, region: REGION, timeoutMs }),
     starts: () =>
       emulator.calls.filter((c) => c.operation === 'StartEventDataStoreIngestion').length,
+    statusOf: (arn) => emulator.stores().find((s) => s.EventDataStoreArn === arn)?.Status,
     async close() {
       await emulator.close();
       await dynamo?.close();
