@@ -9,7 +9,7 @@
  * no store). A matching rule fires while it has `count` left (unlimited without `count`) and, with
  * `rate`, when the random draw is below `rate`; only a firing uses up one of its `count`.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from './json-file.js';
 
 /** The operations the emulator serves. */
 export const OPERATION_NAMES = [
@@ -183,17 +183,6 @@ export function parseFaultRules(json: unknown): FaultRule[] {
 }
 
 /** Reads and validates a fault rules file. */
-export async function readFaultsFile(path: string): Promise<FaultRule[]> {
-  const text = await readFile(path, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON`, { cause: error });
-  }
-  try {
-    return parseFaultRules(json);
-  } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
-  }
+export function readFaultsFile(path: string): Promise<FaultRule[]> {
+  return readJsonFile(path, parseFaultRules);
 }

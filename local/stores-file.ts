@@ -5,7 +5,7 @@
  * The emulator keeps its own copy of the identifier rules on purpose: it stands in for the real
  * service, so it must not share code (or bugs) with the function it tests.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from './json-file.js';
 
 export const STORE_STATUSES = [
   'CREATED',
@@ -236,19 +236,8 @@ export function parseStores(json: unknown): StoreInput[] {
 }
 
 /** Reads and validates a stores file. */
-export async function readStoresFile(path: string): Promise<StoreInput[]> {
-  const text = await readFile(path, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON`, { cause: error });
-  }
-  try {
-    return parseStores(json);
-  } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
-  }
+export function readStoresFile(path: string): Promise<StoreInput[]> {
+  return readJsonFile(path, parseStores);
 }
 
 /** The one partition, account and region the stores' ARNs share; throws when they differ. */

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CONTENT_TYPE,
@@ -14,51 +10,11 @@ import {
 } from '../../local/emulator.js';
 import type { OperationName } from '../../local/faults.js';
 import type { StoreInput } from '../../local/stores-file.js';
-
-// The CloudTrail service model botocore ships: the same model the SDKs are generated from.
-interface ShapeRef {
-  shape: string;
-}
-interface Shape {
-  type: string;
-  members?: Record<string, ShapeRef>;
-  member?: ShapeRef;
-  required?: string[];
-  enum?: string[];
-  exception?: boolean;
-}
-interface ServiceModel {
-  metadata: { protocol: string; jsonVersion: string; targetPrefix: string };
-  operations: Record<string, { input?: ShapeRef; output?: ShapeRef; errors?: ShapeRef[] }>;
-  shapes: Record<string, Shape>;
-}
-
-const MODEL_PATH = 'data/cloudtrail/2013-11-01/service-2.json.gz';
-
-function readServiceModel(): ServiceModel {
-  let botocoreDir: string;
-  try {
-    botocoreDir = execFileSync(
-      'python3',
-      ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    ).trim();
-  } catch (error) {
-    throw new Error(
-      'The conformance test needs python3 with botocore installed (pip install botocore) ' +
-        'to read the CloudTrail service model; python3 or botocore is missing.',
-      { cause: error },
-    );
-  }
-  const path = join(botocoreDir, MODEL_PATH);
-  try {
-    return JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as ServiceModel;
-  } catch (error) {
-    throw new Error(`The CloudTrail service model could not be read from ${path}.`, {
-      cause: error,
-    });
-  }
-}
+import {
+  readCloudTrailModel,
+  type ServiceModel,
+  type ShapeRef,
+} from '../support/botocore-model.js';
 
 /** Model members the emulator deliberately neither reads nor returns ("Reserved for future use"). */
 const UNREAD_INPUT: Partial<Record<OperationName, string[]>> = { ListTags: ['NextToken'] };
@@ -201,7 +157,7 @@ let emulator: Emulator;
 
 /** Read in each test, so a missing python3 or botocore fails every test with the reason. */
 function serviceModel(): ServiceModel {
-  cachedModel ??= readServiceModel();
+  cachedModel ??= readCloudTrailModel();
   return cachedModel;
 }
 

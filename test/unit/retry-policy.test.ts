@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +7,7 @@ import {
   SDK_MAX_ATTEMPTS_PER_CALL,
   sdkAttemptsFor,
 } from '../../src/retry-policy.js';
+import { readCloudTrailModel } from '../support/botocore-model.js';
 
 /** The operations the function calls (DESIGN §1, reference/cloudtrail-lake-api.md). */
 const OPERATIONS = [
@@ -20,30 +17,8 @@ const OPERATIONS = [
   'StartEventDataStoreIngestion',
 ] as const;
 
-interface ServiceModel {
-  readonly operations: Record<string, { readonly errors?: readonly { readonly shape: string }[] }>;
-}
-
-/**
- * The error names of each operation, read from botocore's CloudTrail model. Without python3 and
- * botocore the table cannot be built and the tests that use it fail, saying so.
- */
 function readBotocoreErrors(): Map<string, string[]> {
-  let dir: string;
-  try {
-    dir = execFileSync(
-      'python3',
-      ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    ).trim();
-  } catch (error) {
-    throw new Error(
-      `python3 with botocore is needed to read the CloudTrail service model: ${String(error)}`,
-    );
-  }
-  const file = join(dir, 'data', 'cloudtrail', '2013-11-01', 'service-2.json.gz');
-  if (!existsSync(file)) throw new Error(`botocore has no CloudTrail model at ${file}`);
-  const model = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as ServiceModel;
+  const model = readCloudTrailModel();
   return new Map(
     OPERATIONS.map((operation) => {
       const errors = model.operations[operation]?.errors;
