@@ -2,8 +2,6 @@
  * The Lambda entry point: module-scope wiring (config, clients, logger, metrics) and a thin
  * middy chain. Everything that decides or calls AWS lives in the modules it wires together.
  */
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -50,23 +48,53 @@ async function handleRequest(request: ResumeRequest, context: Context): Promise<
   return result;
 }
 
+type HandleRequest = (request: ResumeRequest, context: Context) => Promise<ResumeResult>;
+
+interface Idempotent {
+  readonly handleOnce: HandleRequest;
+  readonly registerLambdaContext: (context: Context) => void;
+}
+
 // DESIGN §8: one round of work per deliveryId. The key is the normalised deliveryId, never the
 // raw event, so one CloudTrail stop seen through the EventBridge rule and through SNS is one key.
-const idempotencyConfig = new IdempotencyConfig({
-  eventKeyJmesPath: 'deliveryId',
-  expiresAfterSeconds: config.idempotencyExpirySeconds,
-});
-const handleOnce =
-  config.idempotencyTable === undefined
-    ? handleRequest
-    : makeIdempotent(handleRequest, {
-        persistenceStore: new DynamoDBPersistenceLayer({
-          tableName: config.idempotencyTable,
-          keyAttr: 'id',
-          expiryAttr: 'expiration',
-        }),
-        config: idempotencyConfig,
-      });
+//
+// Powertools' idempotency, its JMESPath engine and the DynamoDB client are about a third of the
+// bundle. They are imported, and the persistence layer built, on the first request that needs
+// them (one with a deliveryId, when a table is set), not at init: a cold start evaluates only
+// what every invocation uses. The bundle keeps them in a chunk of their own.
+async function loadIdempotency(tableName: string): Promise<Idempotent> {
+  const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }] = await Promise.all([
+    import('@aws-lambda-powertools/idempotency'),
+    import('@aws-lambda-powertools/idempotency/dynamodb'),
+  ]);
+  const idempotencyConfig = new IdempotencyConfig({
+    eventKeyJmesPath: 'deliveryId',
+    expiresAfterSeconds: config.idempotencyExpirySeconds,
+  });
+  return {
+    handleOnce: makeIdempotent(handleRequest, {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName,
+        keyAttr: 'id',
+        expiryAttr: 'expiration',
+      }),
+      config: idempotencyConfig,
+    }),
+    registerLambdaContext: (context) => idempotencyConfig.registerLambdaContext(context),
+  };
+}
+
+// One load per execution environment, shared by concurrent first requests; a failed import is
+// retried by the next request instead of being cached.
+let idempotent: Promise<Idempotent> | undefined;
+function idempotency(tableName: string): Promise<Idempotent> {
+  idempotent ??= loadIdempotency(tableName).catch((error: unknown) => {
+    idempotent = undefined;
+    throw error;
+  });
+  return idempotent;
+}
+
 if (config.idempotencyTable === undefined) {
   logger.warn('idempotency disabled', {
     reason: 'IDEMPOTENCY_TABLE is not set: a redelivered event is acted on again',
@@ -96,9 +124,12 @@ const lambdaHandler = async (event: unknown, context: Context): Promise<ResumeRe
     ...(request.dryRun === true && { dryRun: true }),
   });
   // A request without deliveryId (a manual invoke) is never deduplicated.
-  if (request.deliveryId === undefined) return handleRequest(request, context);
+  if (request.deliveryId === undefined || config.idempotencyTable === undefined) {
+    return handleRequest(request, context);
+  }
+  const { handleOnce, registerLambdaContext } = await idempotency(config.idempotencyTable);
   // In-progress records then expire with this invocation, so a crash does not block the retry.
-  idempotencyConfig.registerLambdaContext(context);
+  registerLambdaContext(context);
   return handleOnce(request, context);
 };
 
