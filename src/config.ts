@@ -64,7 +64,9 @@ export const DEFAULTS = {
   RETRY_BASE_DELAY_MS: 200,
   RETRY_MAX_DELAY_MS: 5_000,
   DEADLINE_MARGIN_MS: 2_000,
-  STORE_CONCURRENCY: 4,
+  // The default quota is 10 stores per region: a sweep touches every store at once (the SDK
+  // retries throttling within the attempt budget).
+  STORE_CONCURRENCY: 10,
   VERIFY_TIMEOUT_MS: 20_000,
   VERIFY_INTERVAL_MS: 1_000,
   IDEMPOTENCY_EXPIRY_SECONDS: 3_600,
