@@ -1,5 +1,5 @@
 /**
- * The Lambda entry point: module-scope wiring (config, clients, logger, metrics) and a thin
+ * The Lambda entry point: module-scope wiring (config, clients, logger, metrics, idempotency) and a thin
  * middy chain. Everything that decides or calls AWS lives in the modules it wires together.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -11,6 +11,7 @@ import type { Context } from 'aws-lambda';
 import { createCloudTrail } from './cloudtrail.js';
 import { readConfig } from './config.js';
 import { GuardError, InvalidTriggerError, ResumeFailedError } from './errors.js';
+import { createHandleOnce } from './idempotency.js';
 import { recordResult } from './metrics.js';
 import type { ResumeRequest, ResumeResult } from './result.js';
 import { type Here, resumeIngestion } from './resume.js';
@@ -48,53 +49,13 @@ async function handleRequest(request: ResumeRequest, context: Context): Promise<
   return result;
 }
 
-type HandleRequest = (request: ResumeRequest, context: Context) => Promise<ResumeResult>;
-
-interface Idempotent {
-  readonly handleOnce: HandleRequest;
-  readonly registerLambdaContext: (context: Context) => void;
-}
-
-// DESIGN §8: one round of work per deliveryId. The key is the normalised deliveryId, never the
-// raw event, so one CloudTrail stop seen through the EventBridge rule and through SNS is one key.
-//
-// Powertools' idempotency, its JMESPath engine and the DynamoDB client are about a third of the
-// bundle. They are imported, and the persistence layer built, on the first request that needs
-// them (one with a deliveryId, when a table is set), not at init: a cold start evaluates only
-// what every invocation uses. The bundle keeps them in a chunk of their own.
-async function loadIdempotency(tableName: string): Promise<Idempotent> {
-  const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }] = await Promise.all([
-    import('@aws-lambda-powertools/idempotency'),
-    import('@aws-lambda-powertools/idempotency/dynamodb'),
-  ]);
-  const idempotencyConfig = new IdempotencyConfig({
-    eventKeyJmesPath: 'deliveryId',
-    expiresAfterSeconds: config.idempotencyExpirySeconds,
-  });
-  return {
-    handleOnce: makeIdempotent(handleRequest, {
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName,
-        keyAttr: 'id',
-        expiryAttr: 'expiration',
-      }),
-      config: idempotencyConfig,
-    }),
-    registerLambdaContext: (context) => idempotencyConfig.registerLambdaContext(context),
-  };
-}
-
-// One load per execution environment, shared by concurrent first requests; a failed import is
-// retried by the next request instead of being cached.
-let idempotent: Promise<Idempotent> | undefined;
-function idempotency(tableName: string): Promise<Idempotent> {
-  idempotent ??= loadIdempotency(tableName).catch((error: unknown) => {
-    idempotent = undefined;
-    throw error;
-  });
-  return idempotent;
-}
-
+const handleOnce =
+  config.idempotencyTable === undefined
+    ? undefined
+    : createHandleOnce(handleRequest, {
+        tableName: config.idempotencyTable,
+        expirySeconds: config.idempotencyExpirySeconds,
+      });
 if (config.idempotencyTable === undefined) {
   logger.warn('idempotency disabled', {
     reason: 'IDEMPOTENCY_TABLE is not set: a redelivered event is acted on again',
@@ -124,12 +85,9 @@ const lambdaHandler = async (event: unknown, context: Context): Promise<ResumeRe
     ...(request.dryRun === true && { dryRun: true }),
   });
   // A request without deliveryId (a manual invoke) is never deduplicated.
-  if (request.deliveryId === undefined || config.idempotencyTable === undefined) {
+  if (request.deliveryId === undefined || handleOnce === undefined) {
     return handleRequest(request, context);
   }
-  const { handleOnce, registerLambdaContext } = await idempotency(config.idempotencyTable);
-  // In-progress records then expire with this invocation, so a crash does not block the retry.
-  registerLambdaContext(context);
   return handleOnce(request, context);
 };
 

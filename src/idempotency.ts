@@ -1,0 +1,61 @@
+/**
+ * DESIGN §8: one round of work per deliveryId, with Powertools idempotency on DynamoDB. The key
+ * is the normalised `deliveryId`, never the raw event, so one CloudTrail stop seen through the
+ * EventBridge rule and through SNS is one key.
+ *
+ * Powertools' idempotency, its JMESPath engine and the DynamoDB client are about a third of the
+ * bundle. They are imported, and the persistence layer built, on the first request that needs
+ * them, not at init: a cold start evaluates only what every invocation uses (the bundle keeps
+ * them in a chunk of their own).
+ */
+import type { Context } from 'aws-lambda';
+import type { ResumeRequest, ResumeResult } from './result.js';
+
+export type HandleRequest = (request: ResumeRequest, context: Context) => Promise<ResumeResult>;
+
+export interface OnceOptions {
+  readonly tableName: string;
+  readonly expirySeconds: number;
+}
+
+/**
+ * Wraps `handle` so that a request whose `deliveryId` was already handled returns the stored
+ * result without doing the work again. The caller sends only requests that have a deliveryId.
+ */
+export function createHandleOnce(handle: HandleRequest, options: OnceOptions): HandleRequest {
+  // One load per execution environment, shared by concurrent first requests; a failed import
+  // is retried by the next request instead of being cached.
+  let loading: Promise<HandleRequest> | undefined;
+  const load = () => {
+    loading ??= loadIdempotent(handle, options).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+  return async (request, context) => (await load())(request, context);
+}
+
+async function loadIdempotent(handle: HandleRequest, options: OnceOptions): Promise<HandleRequest> {
+  const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }] = await Promise.all([
+    import('@aws-lambda-powertools/idempotency'),
+    import('@aws-lambda-powertools/idempotency/dynamodb'),
+  ]);
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'deliveryId',
+    expiresAfterSeconds: options.expirySeconds,
+  });
+  const handleOnce = makeIdempotent(handle, {
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: options.tableName,
+      keyAttr: 'id',
+      expiryAttr: 'expiration',
+    }),
+    config,
+  });
+  return (request, context) => {
+    // In-progress records then expire with this invocation, so a crash does not block the retry.
+    config.registerLambdaContext(context);
+    return handleOnce(request, context);
+  };
+}
