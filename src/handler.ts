@@ -1,6 +1,6 @@
 /**
- * The Lambda entry point: module-scope wiring (config, clients, logger, metrics, idempotency) and a thin
- * middy chain. Everything that decides or calls AWS lives in the modules it wires together.
+ * The Lambda entry point: module-scope wiring (config, clients, logger, metrics, idempotency)
+ * and a thin middy chain. Everything that decides or calls AWS lives in the modules it wires together.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
