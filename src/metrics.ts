@@ -11,6 +11,25 @@ export const ACTION_METRICS = {
 } as const satisfies Record<Action, string>;
 
 type MetricsLike = Pick<Metrics, 'addMetric' | 'singleMetric'>;
+type SingleMetric = ReturnType<MetricsLike['singleMetric']>;
+
+/**
+ * The single-metric instance that writes the per-reason records, one per `Metrics`, made on first
+ * use and then reused: `singleMetric()` builds a whole new `Metrics` (a `Console`, every
+ * environment setting read again), which cost more than the rest of the recording. Reuse is
+ * safe: a single-metric instance publishes on every `addMetric` and then clears its metrics and
+ * the dimension added for it, keeping only the defaults copied from its parent at creation.
+ */
+const reasonRecorders = new WeakMap<MetricsLike, SingleMetric>();
+
+function reasonRecorder(metrics: MetricsLike): SingleMetric {
+  let recorder = reasonRecorders.get(metrics);
+  if (recorder === undefined) {
+    recorder = metrics.singleMetric();
+    reasonRecorders.set(metrics, recorder);
+  }
+  return recorder;
+}
 
 /**
  * Totals per action with the default dimensions only (alarms watch these), and the same
@@ -25,9 +44,10 @@ export function recordResult(metrics: MetricsLike, result: ResumeResult): void {
     const key = `${store.action}\u0000${store.reason}`;
     byReason.set(key, (byReason.get(key) ?? 0) + 1);
   }
+  if (byReason.size === 0) return;
+  const single = reasonRecorder(metrics);
   for (const [key, count] of byReason) {
     const [action = '', reason = ''] = key.split('\u0000');
-    const single = metrics.singleMetric();
     single.addDimension('reason', reason);
     single.addMetric(ACTION_METRICS[action as Action], 'Count', count);
   }
