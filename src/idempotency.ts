@@ -41,21 +41,27 @@ async function loadIdempotent(handle: HandleRequest, options: OnceOptions): Prom
     import('@aws-lambda-powertools/idempotency'),
     import('@aws-lambda-powertools/idempotency/dynamodb'),
   ]);
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'deliveryId',
-    expiresAfterSeconds: options.expirySeconds,
-  });
-  const handleOnce = makeIdempotent(handle, {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: options.tableName,
-      keyAttr: 'id',
-      expiryAttr: 'expiration',
-    }),
-    config,
-  });
+  // No `eventKeyJmesPath`: the function made idempotent takes the deliveryId as its first
+  // argument (`dataIndexArgument`) and that is what gets hashed. The key is the one the JMESPath
+  // `deliveryId` gave (the hash of the same JSON string), without evaluating JMESPath three
+  // times per invocation (the skip check, the in-progress record, the completed record).
+  const config = new IdempotencyConfig({ expiresAfterSeconds: options.expirySeconds });
+  const handleOnce = makeIdempotent(
+    (_deliveryId: string, request: ResumeRequest, context: Context) => handle(request, context),
+    {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: options.tableName,
+        keyAttr: 'id',
+        expiryAttr: 'expiration',
+      }),
+      config,
+      dataIndexArgument: 0,
+    },
+  );
   return (request, context) => {
     // In-progress records then expire with this invocation, so a crash does not block the retry.
     config.registerLambdaContext(context);
-    return handleOnce(request, context);
+    // The caller sends only requests that carry a deliveryId.
+    return handleOnce(request.deliveryId as string, request, context);
   };
 }
