@@ -22,7 +22,12 @@ import {
   type ResumeResult,
   type StoreResult,
 } from './result.js';
-import { classifyError, computeBackoffMs, sdkAttemptsFor } from './retry-policy.js';
+import {
+  classifyError,
+  computeBackoffMs,
+  NOT_VERIFIED_ERROR,
+  sdkAttemptsFor,
+} from './retry-policy.js';
 
 /** The part of Powertools' Logger the use case needs (fixed message, data in fields). */
 export type LogFields = Record<string, unknown>;
@@ -118,7 +123,7 @@ class StoreRun {
 
   /** The managed stores (listed and/or tagged) and the candidates the request scopes. */
   async resolve(): Promise<{ candidates: Candidate[]; failures: StoreResult[] }> {
-    const { config, cloudtrail, logger } = this.deps;
+    const { config, cloudtrail } = this.deps;
     const managed = new Set(config.managedStores.map((store) => this.toArn(store)));
     const failures: StoreResult[] = [];
     const optIn = config.optInTag;
@@ -134,9 +139,7 @@ class StoreRun {
         }
       } catch (error) {
         // Stores managed by tag are unknown this time; listed stores still get handled.
-        const failure = this.fail('*', REASONS.resolveFailed, error, 0);
-        failures.push(failure);
-        logger.error('store failed', { ...failure, ...this.explain(error) });
+        failures.push(this.logFailure(this.fail('*', REASONS.resolveFailed, error, 0), error));
       }
     }
     const named =
@@ -260,15 +263,14 @@ class StoreRun {
     }
     const statusAfter = await this.pollUntil(arn, isIngesting);
     if (statusAfter === undefined || !isIngesting(statusAfter)) {
-      return {
-        result: {
-          action: 'failed',
-          reason: REASONS.notVerified,
-          attempts: used,
-          ...(statusAfter !== undefined && { statusAfter }),
-          errorName: 'NotVerified',
-        },
-      };
+      const error = new CallError(
+        'GetEventDataStore',
+        NOT_VERIFIED_ERROR,
+        `store is ${statusAfter ?? 'unreadable'} after the start`,
+        undefined,
+        0,
+      );
+      return this.failed(arn, REASONS.notVerified, used, error, statusAfter);
     }
     return { result: { action: 'resumed', reason: REASONS.stopped, attempts: used, statusAfter } };
   }

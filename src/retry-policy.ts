@@ -176,6 +176,14 @@ const TRANSIENT: ErrorInfo = {
   meaning: 'a transient network or service failure',
   operatorAction: 'nothing if it passes; if it persists, check the AWS Health Dashboard',
 };
+/** Not an API error: the start was accepted, but the store was never seen ingesting. */
+export const NOT_VERIFIED_ERROR = 'NotVerified';
+const NOT_VERIFIED: ErrorInfo = {
+  class: 'terminal',
+  meaning: 'the start was accepted but the store was not seen ingesting within VERIFY_TIMEOUT_MS',
+  operatorAction:
+    'check the store in the console (a stop right after the start?); raise VERIFY_TIMEOUT_MS if it was only slow',
+};
 const ABORTED: ErrorInfo = {
   class: 'terminal',
   meaning: 'the invocation ran out of time before the call finished',
@@ -191,6 +199,7 @@ export interface CallFailure {
 /** Classifies by name first, then by HTTP status; anything unknown is terminal. */
 export function classifyError(failure: CallFailure): ErrorInfo {
   if (Object.hasOwn(API_ERRORS, failure.name)) return API_ERRORS[failure.name as ApiErrorName];
+  if (failure.name === NOT_VERIFIED_ERROR) return NOT_VERIFIED;
   if ((ABORT_ERROR_NAMES as readonly string[]).includes(failure.name)) return ABORTED;
   if ((TRANSIENT_ERROR_NAMES as readonly string[]).includes(failure.name)) return TRANSIENT;
   const status = failure.httpStatusCode;

@@ -370,7 +370,7 @@ describe('Function: resumeIngestion', () => {
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')], {
       startTo: 'STOPPED_INGESTION',
     });
-    const { deps, sleeps } = setup({ VERIFY_TIMEOUT_MS: '50', VERIFY_INTERVAL_MS: '10' });
+    const { deps, sleeps, lines } = setup({ VERIFY_TIMEOUT_MS: '50', VERIFY_INTERVAL_MS: '10' });
 
     // Act
     const result = await resumeIngestion(SCHEDULE, deps);
@@ -382,6 +382,14 @@ describe('Function: resumeIngestion', () => {
       statusAfter: 'STOPPED_INGESTION',
     });
     expect(sleeps.length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.level === 'error').map((l) => l.fields)).toEqual([
+      expect.objectContaining({
+        errorName: 'NotVerified',
+        reason: 'not-verified',
+        meaning: expect.stringContaining('not seen ingesting'),
+        operatorAction: expect.stringContaining('VERIFY_TIMEOUT_MS'),
+      }),
+    ]);
     expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(50);
     expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
   });
