@@ -123,31 +123,72 @@ class StoreRun {
 
   /** The managed stores (listed and/or tagged) and the candidates the request scopes. */
   async resolve(): Promise<{ candidates: Candidate[]; failures: StoreResult[] }> {
-    const { config, cloudtrail } = this.deps;
+    const { config } = this.deps;
     const managed = new Set(config.managedStores.map((store) => this.toArn(store)));
-    const failures: StoreResult[] = [];
-    const optIn = config.optInTag;
     // A request that names no store (a failed stop, an alarm back to OK) makes no call at all.
-    if (this.request.scope.length === 0) return { candidates: [], failures };
-    if (optIn !== undefined) {
-      try {
-        const options = { signal: this.deadline.signal };
-        const arns = await cloudtrail.listStoreArns(options);
-        for (const [arn, tags] of await cloudtrail.listTags(arns, options)) {
-          this.tags.set(arn, tags);
-          if (tags[optIn.key] === optIn.value) managed.add(arn);
-        }
-      } catch (error) {
-        // Stores managed by tag are unknown this time; listed stores still get handled.
-        failures.push(this.logFailure(this.fail('*', REASONS.resolveFailed, error, 0), error));
-      }
+    if (this.request.scope.length === 0) return { candidates: [], failures: [] };
+    if (this.request.scope === 'managed') {
+      const failures = await this.addTaggedStores(managed);
+      return {
+        candidates: [...managed].map((arn) => ({ eventDataStore: arn, managed: true })),
+        failures,
+      };
     }
-    const named =
-      this.request.scope === 'managed'
-        ? [...managed]
-        : [...new Set(this.request.scope.map((store) => this.toArn(store)))];
-    const candidates = named.map((arn) => ({ eventDataStore: arn, managed: managed.has(arn) }));
+    const named = [...new Set(this.request.scope.map((store) => this.toArn(store)))];
+    const failures = await this.addNamedTaggedStores(named, managed);
+    const failed = new Set(failures.map((failure) => failure.eventDataStore));
+    const candidates = named
+      .filter((arn) => !failed.has(arn))
+      .map((arn) => ({ eventDataStore: arn, managed: managed.has(arn) }));
     return { candidates, failures };
+  }
+
+  /** Every store of the account carrying the opt-in tag (ListEventDataStores + ListTags). */
+  private async addTaggedStores(managed: Set<string>): Promise<StoreResult[]> {
+    const { config, cloudtrail } = this.deps;
+    const optIn = config.optInTag;
+    if (optIn === undefined) return [];
+    try {
+      const options = { signal: this.deadline.signal };
+      const arns = await cloudtrail.listStoreArns(options);
+      for (const [arn, tags] of await cloudtrail.listTags(arns, options)) {
+        this.tags.set(arn, tags);
+        if (tags[optIn.key] === optIn.value) managed.add(arn);
+      }
+      return [];
+    } catch (error) {
+      // Stores managed by tag are unknown this time; listed stores still get handled.
+      return [this.logFailure(this.fail('*', REASONS.resolveFailed, error, 0), error)];
+    }
+  }
+
+  /**
+   * Which of the named stores carry the opt-in tag: ListTags on each of them, not a listing of
+   * the account. A store of another account or region is never asked about; a store that does
+   * not exist here is not managed; a store whose tags cannot be read fails `resolve-failed`.
+   */
+  private async addNamedTaggedStores(
+    named: readonly string[],
+    managed: Set<string>,
+  ): Promise<StoreResult[]> {
+    const { config, cloudtrail, here } = this.deps;
+    const optIn = config.optInTag;
+    if (optIn === undefined) return [];
+    const unknown = named.filter((arn) => !managed.has(arn) && !isForeignStore(arn, here));
+    const failures = await mapWithConcurrency(unknown, config.storeConcurrency, async (arn) => {
+      try {
+        const found = await cloudtrail.listTags([arn], { signal: this.deadline.signal });
+        // One ARN asked, one answer: its ResourceId may be spelled differently from ours.
+        const tags = found.get(arn) ?? [...found.values()][0] ?? {};
+        this.tags.set(arn, tags);
+        if (tags[optIn.key] === optIn.value) managed.add(arn);
+        return undefined;
+      } catch (error) {
+        if (isNoSuchStore(asCallError(error))) return undefined;
+        return this.logFailure(this.fail(arn, REASONS.resolveFailed, error, 0), error);
+      }
+    });
+    return failures.filter((failure) => failure !== undefined);
   }
 
   /** One store, end to end. Never throws. */
@@ -403,6 +444,18 @@ function isIngesting(status: string): boolean {
 
 function isStoppedOrIngesting(status: string): boolean {
   return status === 'STOPPED_INGESTION' || isIngesting(status);
+}
+
+/** ListTags' answers for a store that does not exist in this account and region. */
+const NO_SUCH_STORE_ERRORS: ReadonlySet<string> = new Set([
+  'EventDataStoreNotFoundException',
+  'ResourceNotFoundException',
+  'EventDataStoreARNInvalidException',
+  'CloudTrailARNInvalidException',
+]);
+
+function isNoSuchStore(error: CallError): boolean {
+  return NO_SUCH_STORE_ERRORS.has(error.name);
 }
 
 function asCallError(error: unknown): CallError {

@@ -204,9 +204,9 @@ describe('Function: handler', () => {
   });
 
   it('takes its account from the Lambda context, not from the event', async () => {
-    // Prepare: the event claims account 123456789012, the function runs in 999999999999
+    // Prepare: the event and the managed list name account 123456789012; the function runs in 999999999999
     const { mock } = fakeAccount(sampleStores());
-    const handler = await loadHandler();
+    const handler = await loadHandler({ MANAGED_EVENT_DATA_STORES: MANAGED });
 
     // Act
     const result = await handler(

@@ -428,6 +428,84 @@ describe('Function: resumeIngestion', () => {
     expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 0);
   });
 
+  it('reads the tags of the named stores only: no listing of the account, no foreign store asked about', async () => {
+    // Prepare
+    const { mock } = fakeAccount([
+      store('a1', 'STOPPED_INGESTION'),
+      store('u1', 'STOPPED_INGESTION', { Tags: [] }),
+    ]);
+    const { deps } = setup();
+    const request: ResumeRequest = {
+      kind: 'incident',
+      source: 'aws.sns',
+      scope: ['a1', arnOf('u1'), arnOf('a1', '999999999999')],
+    };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [arnOf('a1'), 'resumed', 'stopped'],
+      [arnOf('u1'), 'skipped', 'not-managed'],
+      [arnOf('a1', '999999999999'), 'skipped', 'not-managed'],
+    ]);
+    expect(mock).toHaveReceivedCommandTimes(ListEventDataStoresCommand, 0);
+    const asked = mock.commandCalls(ListTagsCommand).map((c) => c.args[0].input.ResourceIdList);
+    expect(asked.sort()).toEqual([[arnOf('a1')], [arnOf('u1')]]);
+    expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 2);
+  });
+
+  it('treats a named store that does not exist in this account as not managed', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const { deps, lines } = setup();
+    const request: ResumeRequest = { kind: 'incident', source: 'aws.sns', scope: ['gone1'] };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores).toEqual([
+      { eventDataStore: arnOf('gone1'), action: 'skipped', reason: 'not-managed', attempts: 0 },
+    ]);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 0);
+  });
+
+  it('fails only the named store whose tags cannot be read and still resumes the others', async () => {
+    // Prepare
+    const { mock } = fakeAccount([
+      store('a1', 'STOPPED_INGESTION'),
+      store('b1', 'STOPPED_INGESTION'),
+    ]);
+    mock
+      .on(ListTagsCommand, { ResourceIdList: [arnOf('b1')] })
+      .rejects(
+        new AccessDeniedException({ message: 'denied', $metadata: { httpStatusCode: 400 } }),
+      );
+    const { deps, lines } = setup();
+    const request: ResumeRequest = { kind: 'incident', source: 'aws.sns', scope: ['a1', 'b1'] };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason, s.errorName])).toEqual([
+      [arnOf('b1'), 'failed', 'resolve-failed', 'AccessDeniedException'],
+      [arnOf('a1'), 'resumed', 'stopped', undefined],
+    ]);
+    expect(mock).toHaveReceivedCommandWith(StartEventDataStoreIngestionCommand, {
+      EventDataStore: arnOf('a1'),
+    });
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+    expect(lines.find((l) => l.level === 'error')?.fields).toMatchObject({
+      eventDataStore: arnOf('b1'),
+      errorName: 'AccessDeniedException',
+      operatorAction: expect.stringContaining("function's role"),
+    });
+  });
+
   it('finds tagged stores across pages and asks for tags 20 ARNs at a time', async () => {
     // Prepare: 45 stores, every third one tagged and stopped
     const stores = Array.from({ length: 45 }, (_, i) =>
