@@ -67,7 +67,7 @@ export interface CloudTrailOptions {
   readonly region: string;
   /** Injected in tests; otherwise one is built (endpoint from `AWS_ENDPOINT_URL_CLOUDTRAIL`). */
   readonly client?: CloudTrailClient;
-  /** Per request; the invocation's abort signal bounds the whole call. */
+  /** Per request (then TimeoutError, retried); the invocation's abort signal bounds the whole call. @default 5000 */
   readonly requestTimeoutMs?: number;
 }
 
@@ -84,7 +84,11 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
         async () => budget.getStore() ?? SDK_MAX_ATTEMPTS_PER_CALL,
       ),
       requestHandler: {
+        // A request with no answer after this long fails with TimeoutError (retryable), so the
+        // SDK sends it again within the budget. Without throwOnRequestTimeout the SDK only logs a
+        // warning (on the console, not through the Logger) and waits on until the deadline.
         requestTimeout: options.requestTimeoutMs ?? 5_000,
+        throwOnRequestTimeout: true,
         connectionTimeout: 2_000,
       },
     });

@@ -9,10 +9,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EmulatorOptions } from '../../local/emulator.js';
 import type { FaultRule } from '../../local/faults.js';
 import type { StoreInput } from '../../local/stores-file.js';
+import { createCloudTrail } from '../../src/cloudtrail.js';
 import {
   type LocalStack,
   MANAGED_ARN,
   makeStore,
+  REGION,
   readEvent,
   sampleStores,
   startLocalStack,
@@ -319,6 +321,29 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
         expect(local.statusOf(MANAGED_ARN)).toBe('ENABLED');
       },
     );
+
+    it('times out a request that hangs past its request timeout and retries it', async () => {
+      // Prepare: the first GetEventDataStore never answers within the 300 ms request timeout
+      const local = await setUp({
+        faults: [{ operation: 'GetEventDataStore', delayMs: 10_000, count: 1 }],
+      });
+      vi.stubEnv('AWS_ENDPOINT_URL_CLOUDTRAIL', local.emulator.url);
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
+      const cloudtrail = createCloudTrail({ region: REGION, requestTimeoutMs: 300 });
+      const startedAt = Date.now();
+
+      // Act
+      const snapshot = await cloudtrail.describeStore(MANAGED_ARN, {
+        signal: new AbortController().signal,
+      });
+
+      // Assess: the first request timed out after 300 ms, the SDK's second one was answered
+      const elapsedMs = Date.now() - startedAt;
+      expect(snapshot.status).toBe('STOPPED_INGESTION');
+      expect(elapsedMs).toBeGreaterThanOrEqual(300);
+      expect(elapsedMs).toBeLessThan(5_000);
+    });
 
     it('survives a connection reset on StartEventDataStoreIngestion', async () => {
       // Prepare
