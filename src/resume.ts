@@ -25,6 +25,7 @@ import {
 import {
   classifyError,
   computeBackoffMs,
+  isNoSuchStore,
   NOT_VERIFIED_ERROR,
   sdkAttemptsFor,
 } from './retry-policy.js';
@@ -184,7 +185,7 @@ class StoreRun {
         if (tags[optIn.key] === optIn.value) managed.add(arn);
         return undefined;
       } catch (error) {
-        if (isNoSuchStore(asCallError(error))) return undefined;
+        if (isNoSuchStore(asCallError(error).name)) return undefined;
         return this.logFailure(this.fail(arn, REASONS.resolveFailed, error, 0), error);
       }
     });
@@ -444,18 +445,6 @@ function isIngesting(status: string): boolean {
 
 function isStoppedOrIngesting(status: string): boolean {
   return status === 'STOPPED_INGESTION' || isIngesting(status);
-}
-
-/** ListTags' answers for a store that does not exist in this account and region. */
-const NO_SUCH_STORE_ERRORS: ReadonlySet<string> = new Set([
-  'EventDataStoreNotFoundException',
-  'ResourceNotFoundException',
-  'EventDataStoreARNInvalidException',
-  'CloudTrailARNInvalidException',
-]);
-
-function isNoSuchStore(error: CallError): boolean {
-  return NO_SUCH_STORE_ERRORS.has(error.name);
 }
 
 function asCallError(error: unknown): CallError {

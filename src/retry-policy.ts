@@ -163,6 +163,21 @@ export const TRANSIENT_ERROR_NAMES = [
   'ServiceUnavailableException',
 ] as const;
 
+/**
+ * ListTags' answers for a named store that does not exist in this account and region: such a
+ * store is not managed (skipped `not-managed`), not a failure.
+ */
+export const NO_SUCH_STORE_ERRORS = [
+  'EventDataStoreNotFoundException',
+  'ResourceNotFoundException',
+  'EventDataStoreARNInvalidException',
+  'CloudTrailARNInvalidException',
+] as const satisfies readonly ApiErrorName[];
+
+export function isNoSuchStore(errorName: string): boolean {
+  return (NO_SUCH_STORE_ERRORS as readonly string[]).includes(errorName);
+}
+
 /** Names that mean "stop now": the deadline's abort signal fired. */
 export const ABORT_ERROR_NAMES = ['AbortError', 'DeadlineExceededError'] as const;
 

@@ -4,6 +4,8 @@ import {
   API_ERRORS,
   classifyError,
   computeBackoffMs,
+  isNoSuchStore,
+  NO_SUCH_STORE_ERRORS,
   SDK_MAX_ATTEMPTS_PER_CALL,
   sdkAttemptsFor,
 } from '../../src/retry-policy.js';
@@ -228,6 +230,25 @@ describe('Function: computeBackoffMs', () => {
         },
       ),
     );
+  });
+});
+
+describe('Function: isNoSuchStore', () => {
+  it.each(NO_SUCH_STORE_ERRORS)('reads %s from ListTags as "no such store here"', (name) => {
+    // Act, Assess
+    expect(isNoSuchStore(name)).toBe(true);
+    expect(modelProblem).toBeUndefined();
+    expect(modelErrorsOf('ListTags')).toContain(name);
+  });
+
+  it.each([
+    'AccessDeniedException',
+    'ThrottlingException',
+    'InactiveEventDataStoreException',
+    'AbortError',
+  ])('does not read %s as "no such store": the tags were not read', (name) => {
+    // Act, Assess
+    expect(isNoSuchStore(name)).toBe(false);
   });
 });
 
