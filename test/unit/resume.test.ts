@@ -456,6 +456,29 @@ describe('Function: resumeIngestion', () => {
     expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 2);
   });
 
+  it("takes a named store's tags from ListTags even when the answer spells its ARN differently", async () => {
+    // Prepare: one ARN asked, the answer's ResourceId in another spelling
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock.on(ListTagsCommand).resolves({
+      ResourceTagList: [
+        {
+          ResourceId: arnOf('a1').replace('eventdatastore', 'EventDataStore'),
+          TagsList: [{ Key: 'ingestion-guard:managed', Value: 'true' }],
+        },
+      ],
+    });
+    const { deps } = setup();
+    const request: ResumeRequest = { kind: 'incident', source: 'aws.sns', scope: ['a1'] };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [arnOf('a1'), 'resumed', 'stopped'],
+    ]);
+  });
+
   it('treats a named store that does not exist in this account as not managed', async () => {
     // Prepare
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
