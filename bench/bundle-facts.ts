@@ -20,7 +20,12 @@ export interface BundleFacts {
   readonly initBytes: number;
   /** Packages present under more than one `node_modules/<name>/` root (a duplicated copy). */
   readonly duplicates: readonly { readonly name: string; readonly roots: readonly string[] }[];
+  /** Output files holding esbuild's stub for a `require` an ES module cannot make (it throws). */
+  readonly dynamicRequires: readonly string[];
 }
+
+/** What esbuild's `__require` stub throws when bundled CommonJS calls `require` in ESM output. */
+const DYNAMIC_REQUIRE_STUB = 'Dynamic require of';
 
 const PACKAGE_ROOT = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//;
 
@@ -51,10 +56,14 @@ export function bundleFacts(metafile: Metafile, entryPoint: string, cwd = '.'): 
     }
   }
   const bytesOf = (file: string): number => metafile.outputs[file]?.bytes ?? 0;
-  const gzipBytes = outputs.reduce(
-    (sum, [file]) => sum + gzipSync(readFileSync(path.resolve(cwd, file)), { level: 9 }).length,
+  const contents = outputs.map(([file]) => [file, readFileSync(path.resolve(cwd, file))] as const);
+  const gzipBytes = contents.reduce(
+    (sum, [, text]) => sum + gzipSync(text, { level: 9 }).length,
     0,
   );
+  const dynamicRequires = contents
+    .filter(([, text]) => text.includes(DYNAMIC_REQUIRE_STUB))
+    .map(([file]) => file);
   const duplicates = [...packageRoots(metafile)]
     .filter(([, roots]) => roots.size > 1)
     .map(([name, roots]) => ({ name, roots: [...roots].sort() }));
@@ -66,5 +75,6 @@ export function bundleFacts(metafile: Metafile, entryPoint: string, cwd = '.'): 
     initFiles,
     initBytes: initFiles.reduce((sum, file) => sum + bytesOf(file), 0),
     duplicates,
+    dynamicRequires,
   };
 }

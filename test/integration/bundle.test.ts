@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,6 +56,30 @@ describe('Bundle: the shipped artifact', () => {
 
   it('bundles no package twice (two versions or two copies)', () => {
     expect(facts.duplicates).toEqual([]);
+  });
+
+  it('calls no `require` at run time (an ES module has none; the bundle has no shim for it)', () => {
+    expect(facts.dynamicRequires).toEqual([]);
+  });
+
+  it('would report a bundled CommonJS module that calls `require`', async () => {
+    // Prepare: an entry importing a CommonJS file that requires a Node.js builtin.
+    const fixture = await mkdtemp(path.join(tmpdir(), 'guard-require-'));
+    try {
+      await writeFile(
+        path.join(fixture, 'legacy.cjs'),
+        "module.exports = require('node:os').EOL;\n",
+      );
+      await writeFile(path.join(fixture, 'entry.mjs'), "export { default } from './legacy.cjs';\n");
+      const entry = path.join(fixture, 'entry.mjs');
+      // Act
+      const result = await buildBundle({ entryPoints: [entry], outdir: path.join(fixture, 'out') });
+      // Assert
+      const built = bundleFacts(result.metafile, path.relative(process.cwd(), entry));
+      expect(built.dynamicRequires).toHaveLength(1);
+    } finally {
+      await rm(fixture, { recursive: true, force: true });
+    }
   });
 
   describe('in a fresh Node process, against the emulator and dynalite', () => {
