@@ -61,7 +61,7 @@ export interface CloudTrailPort {
   startIngestion(eventDataStore: string, options: StartOptions): Promise<{ attempts: number }>;
 }
 
-export const LIST_TAGS_BATCH = 20;
+const LIST_TAGS_BATCH = 20;
 
 export interface CloudTrailOptions {
   readonly region: string;
@@ -198,7 +198,7 @@ interface SdkErrorShape {
 }
 
 /** Keeps the error's name, status, attempts and a short message; drops everything else. */
-export function toCallError(operation: string, error: unknown): CallError {
+function toCallError(operation: string, error: unknown): CallError {
   if (error instanceof CallError) return error;
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   // Node network errors carry the useful name in `code` (ECONNRESET, ETIMEDOUT, …).

@@ -42,7 +42,7 @@ export type Decision =
     };
 
 /** The event categories whose stores StartEventDataStoreIngestion accepts. */
-export const STARTABLE_CATEGORIES = [
+const STARTABLE_CATEGORIES = [
   'Management',
   'Data',
   'NetworkActivity',

@@ -455,7 +455,7 @@ function asCallError(error: unknown): CallError {
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping the order of the results. */
-export async function mapWithConcurrency<T, R>(
+async function mapWithConcurrency<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<R>,

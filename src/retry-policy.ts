@@ -148,8 +148,8 @@ export const API_ERRORS = {
 export type ApiErrorName = keyof typeof API_ERRORS;
 
 /** Transient failures below the API (HTTP status or network), retryable. */
-export const TRANSIENT_HTTP_STATUSES = [429, 500, 502, 503, 504] as const;
-export const TRANSIENT_ERROR_NAMES = [
+const TRANSIENT_HTTP_STATUSES = [429, 500, 502, 503, 504] as const;
+const TRANSIENT_ERROR_NAMES = [
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
@@ -179,7 +179,7 @@ export function isNoSuchStore(errorName: string): boolean {
 }
 
 /** Names that mean "stop now": the deadline's abort signal fired. */
-export const ABORT_ERROR_NAMES = ['AbortError', 'DeadlineExceededError'] as const;
+const ABORT_ERROR_NAMES = ['AbortError', 'DeadlineExceededError'] as const;
 
 const UNKNOWN: ErrorInfo = {
   class: 'terminal',
