@@ -58,6 +58,11 @@ describe('Bundle: the shipped artifact', () => {
     expect(facts.duplicates).toEqual([]);
   });
 
+  it('is one file at a cold start: the entry, with every chunk it imports merged into it', () => {
+    expect(facts.initFiles).toEqual([facts.entry]);
+    expect(facts.files).toBeGreaterThan(1);
+  });
+
   it('calls no `require` at run time (an ES module has none; the bundle has no shim for it)', () => {
     expect(facts.dynamicRequires).toEqual([]);
   });
