@@ -9,6 +9,7 @@
  * them in a chunk of their own).
  */
 import type { Context } from 'aws-lambda';
+import { loadOnce } from './lazy.js';
 import type { ResumeRequest, ResumeResult } from './result.js';
 
 export type HandleRequest = (request: ResumeRequest, context: Context) => Promise<ResumeResult>;
@@ -23,16 +24,8 @@ export interface OnceOptions {
  * result without doing the work again. The caller sends only requests that have a deliveryId.
  */
 export function createHandleOnce(handle: HandleRequest, options: OnceOptions): HandleRequest {
-  // One load per execution environment, shared by concurrent first requests; a failed import
-  // is retried by the next request instead of being cached.
-  let loading: Promise<HandleRequest> | undefined;
-  const load = () => {
-    loading ??= loadIdempotent(handle, options).catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    });
-    return loading;
-  };
+  // One load per execution environment, shared by concurrent first requests.
+  const load = loadOnce(() => loadIdempotent(handle, options));
   return async (request, context) => (await load())(request, context);
 }
 

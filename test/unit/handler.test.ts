@@ -281,6 +281,32 @@ describe('Function: handler', () => {
     );
   });
 
+  it('builds the function on the first invocation only: one cold start, one warning', async () => {
+    // Prepare: no IDEMPOTENCY_TABLE, so building the function warns (on stderr, as a WARN);
+    // Lambda sets AWS_LAMBDA_INITIALIZATION_TYPE, which Powertools needs to report a cold start.
+    fakeAccount(sampleStores());
+    delete process.env.IDEMPOTENCY_TABLE;
+    const handler = await loadHandler({
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    });
+    const stdout = captureStdout();
+    const warnings: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      warnings.push(chunk.toString());
+      return true;
+    });
+
+    // Act
+    await handler(readEvent('sns-stop-alert.json'), lambdaContext());
+    await handler(readEvent('sns-stop-alert.json'), lambdaContext());
+
+    // Assess
+    const received = stdout.lines().filter((line) => line.message === 'trigger received');
+    expect(received.map((line) => line.cold_start)).toEqual([true, false]);
+    expect(warnings.join('').match(/"idempotency disabled"/g)).toHaveLength(1);
+  });
+
   it('logs JSON with the request id and deliveryId on every line, and no credentials', async () => {
     // Prepare
     fakeAccount(sampleStores());

@@ -1,0 +1,94 @@
+/**
+ * The function: module-scope wiring (logger, metrics, idempotency) around what INIT prepared
+ * (src/init.ts), and a thin middy chain. Loaded on the first invocation of an execution
+ * environment (src/handler.ts). Everything that decides or calls AWS lives in the modules it
+ * wires together.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { GuardError, InvalidTriggerError, ResumeFailedError } from './errors.js';
+import { createHandleOnce } from './idempotency.js';
+import { cloudtrail, config } from './init.js';
+import { recordResult } from './metrics.js';
+import type { ResumeRequest, ResumeResult } from './result.js';
+import { type Here, resumeIngestion } from './resume.js';
+import { parseTrigger } from './trigger.js';
+
+const logger = new Logger();
+const metrics = new Metrics();
+
+/** The account and partition come from the Lambda context, the region from the environment. */
+function whereAmI(context: Context): Here {
+  const [, partition, , , accountId] = context.invokedFunctionArn.split(':');
+  if (partition === undefined || accountId === undefined || !/^\d{12}$/.test(accountId)) {
+    throw new GuardError(
+      `cannot read the account from invokedFunctionArn "${context.invokedFunctionArn}"`,
+    );
+  }
+  return { partition, accountId, region: config.region };
+}
+
+/** One real round of work for a request: resolve, decide, start, verify; counted in metrics. */
+async function handleRequest(request: ResumeRequest, context: Context): Promise<ResumeResult> {
+  const result = await resumeIngestion(request, {
+    cloudtrail,
+    config,
+    here: whereAmI(context),
+    logger,
+    remainingTimeMs: () => context.getRemainingTimeInMillis(),
+  });
+  recordResult(metrics, result);
+  logger.info('invocation done', { summary: result.summary, dryRun: result.dryRun });
+  if (result.summary.failed > 0) throw new ResumeFailedError(result);
+  return result;
+}
+
+const handleOnce =
+  config.idempotencyTable === undefined
+    ? undefined
+    : createHandleOnce(handleRequest, {
+        tableName: config.idempotencyTable,
+        expirySeconds: config.idempotencyExpirySeconds,
+      });
+if (config.idempotencyTable === undefined) {
+  logger.warn('idempotency disabled', {
+    reason: 'IDEMPOTENCY_TABLE is not set: a redelivered event is acted on again',
+  });
+}
+
+const lambdaHandler = async (event: unknown, context: Context): Promise<ResumeResult> => {
+  let request: ResumeRequest;
+  try {
+    request = parseTrigger(event);
+  } catch (error) {
+    if (error instanceof InvalidTriggerError) {
+      metrics.addMetric('InvalidTriggers', 'Count', 1);
+      logger.error('invalid trigger', { field: error.field, errorMessage: error.message });
+    }
+    throw error;
+  }
+  logger.appendKeys({
+    trigger: { kind: request.kind },
+    ...(request.deliveryId !== undefined && { deliveryId: request.deliveryId }),
+  });
+  logger.info('trigger received', {
+    source: request.source,
+    scope: request.scope,
+    ...(request.actor !== undefined && { actor: request.actor }),
+    ...(request.note !== undefined && { note: request.note }),
+    ...(request.dryRun === true && { dryRun: true }),
+  });
+  // A request without deliveryId (a manual invoke) is never deduplicated.
+  if (request.deliveryId === undefined || handleOnce === undefined) {
+    return handleRequest(request, context);
+  }
+  return handleOnce(request, context);
+};
+
+export const handler = middy(lambdaHandler)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));
