@@ -194,12 +194,20 @@ export interface Emulator {
 class ApiError extends Error {
   readonly code: string;
   readonly status: number;
+  /** Extra response headers (an injected fault's `Retry-After`). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: string, message: string, status = statusOfErrorCode(code)) {
+  constructor(
+    code: string,
+    message: string,
+    status = statusOfErrorCode(code),
+    headers: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.headers = headers;
   }
 }
 
@@ -488,9 +496,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }),
   };
 
-  function send(response: ServerResponse, status: number, body: unknown): void {
+  function send(
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Readonly<Record<string, string>> = {},
+  ): void {
     const text = JSON.stringify(body);
     response.writeHead(status, {
+      ...headers,
       'Content-Type': CONTENT_TYPE,
       'Content-Length': Buffer.byteLength(text),
       'x-amzn-RequestId': randomUUID(),
@@ -530,7 +544,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return;
       }
       const fault = rule && resolveFaultError(rule);
-      if (fault) throw new ApiError(fault.code, `Injected fault: ${fault.code}.`, fault.status);
+      if (fault) {
+        const retryAfter = rule.retryAfterSeconds;
+        throw new ApiError(
+          fault.code,
+          `Injected fault: ${fault.code}.`,
+          fault.status,
+          retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
+        );
+      }
       const nowMs = now();
       settleAll(nowMs);
       const output = handlers[known](input, nowMs);
@@ -543,7 +565,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           ? error
           : new ApiError('InternalFailure', 'Emulator failure.', 500);
       record(apiError.code);
-      send(response, apiError.status, { __type: apiError.code, Message: apiError.message });
+      send(
+        response,
+        apiError.status,
+        { __type: apiError.code, Message: apiError.message },
+        apiError.headers,
+      );
     }
   }
 

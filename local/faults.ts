@@ -32,6 +32,8 @@ export interface FaultRule {
   readonly reset?: true;
   /** Wait this long first; alone, the call then proceeds normally. */
   readonly delayMs?: number;
+  /** With `error` or `status`: also send `Retry-After` (seconds), which the SDK waits out. */
+  readonly retryAfterSeconds?: number;
   /** How many matching calls the rule fires for before it is spent. */
   readonly count?: number;
   /** Probability (0..1) that the rule fires for a matching call. */
@@ -150,6 +152,8 @@ const RULE_FIELDS: Record<keyof FaultRule, Check> = {
     typeof value === 'number' && Number.isFinite(value) && value >= 0
       ? undefined
       : 'expected milliseconds (a number >= 0)',
+  retryAfterSeconds: (value) =>
+    Number.isInteger(value) && (value as number) >= 0 ? undefined : 'expected whole seconds >= 0',
   count: (value) =>
     Number.isInteger(value) && (value as number) >= 1 ? undefined : 'expected an integer >= 1',
   rate: (value) =>
@@ -174,6 +178,13 @@ export function parseFaultRules(json: unknown): FaultRule[] {
     }
     if (fields.reset !== undefined && (fields.error !== undefined || fields.status !== undefined)) {
       throw new Error(`${where}.reset: cannot be combined with error or status`);
+    }
+    if (
+      fields.retryAfterSeconds !== undefined &&
+      fields.error === undefined &&
+      fields.status === undefined
+    ) {
+      throw new Error(`${where}.retryAfterSeconds: needs error or status`);
     }
     if (['error', 'status', 'reset', 'delayMs'].every((name) => fields[name] === undefined)) {
       throw new Error(`${where}: needs one of error, status, reset, delayMs`);

@@ -800,6 +800,27 @@ describe('Emulator: fault injection', () => {
     expectApiError(error, name, status);
   });
 
+  it('sends the Retry-After header of an injected fault', async () => {
+    // Prepare
+    const { emu } = await setUp({
+      stores: [makeStore('abc-1')],
+      faults: [
+        { operation: 'GetEventDataStore', error: 'ThrottlingException', retryAfterSeconds: 7 },
+      ],
+    });
+
+    // Act
+    const response = await fetch(emu.url, {
+      method: 'POST',
+      headers: headersFor('GetEventDataStore'),
+      body: JSON.stringify({ EventDataStore: 'abc-1' }),
+    });
+
+    // Assess
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+  });
+
   it('destroys the socket on reset, so the SDK sees ECONNRESET', async () => {
     // Prepare
     const { emu, ct } = await setUp({

@@ -26,6 +26,7 @@ describe('Function: parseFaultRules', () => {
       },
       { operation: '*', status: 503, delayMs: 0, count: 2, rate: 0.5 },
       { operation: 'ListTags', reset: true, delayMs: 25 },
+      { operation: 'ListTags', error: 'ThrottlingException', retryAfterSeconds: 2 },
     ];
 
     // Act
@@ -56,6 +57,16 @@ describe('Function: parseFaultRules', () => {
     ['a rate over 1', [{ operation: '*', error: 'X', rate: 1.5 }], /\.rate/],
     ['reset with an error', [{ operation: '*', reset: true, error: 'X' }], /\.reset: cannot/],
     ['a rule without an effect', [{ operation: '*', count: 1 }], /needs one of error/],
+    [
+      'a fractional Retry-After',
+      [{ operation: '*', status: 429, retryAfterSeconds: 0.5 }],
+      /\.retryAfterSeconds: expected whole seconds/,
+    ],
+    [
+      'a Retry-After without an error',
+      [{ operation: '*', delayMs: 5, retryAfterSeconds: 1 }],
+      /\.retryAfterSeconds: needs error or status/,
+    ],
     [
       'the index of the bad rule',
       [
