@@ -12,6 +12,7 @@ import {
   StartEventDataStoreIngestionCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { StandardRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StoreSnapshot } from './policy.js';
 import { SDK_MAX_ATTEMPTS_PER_CALL } from './retry-policy.js';
 
@@ -65,48 +66,67 @@ const LIST_TAGS_BATCH = 20;
 
 export interface CloudTrailOptions {
   readonly region: string;
-  /** Injected in tests; otherwise one is built (endpoint from `AWS_ENDPOINT_URL_CLOUDTRAIL`). */
-  readonly client?: CloudTrailClient;
   /** Per request (then TimeoutError, retried); the invocation's abort signal bounds the whole call. @default 5000 */
   readonly requestTimeoutMs?: number;
 }
 
-/** Builds the adapter and, unless one is injected, its SDK client (once, at module scope). */
-export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
-  // The SDK's standard strategy retries throttling, 5xx and network errors; how many requests
-  // it may send is read per call from the store's remaining budget (see retry-policy.ts).
-  const budget = new AsyncLocalStorage<number>();
-  const client =
-    options.client ??
-    new CloudTrailClient({
-      region: options.region,
-      retryStrategy: new StandardRetryStrategy(
-        async () => budget.getStore() ?? SDK_MAX_ATTEMPTS_PER_CALL,
-      ),
-      requestHandler: {
-        // A request with no answer after this long fails with TimeoutError (retryable), so the
-        // SDK sends it again within the budget. Without throwOnRequestTimeout the SDK only logs a
-        // warning (on the console, not through the Logger) and waits on until the deadline.
-        requestTimeout: options.requestTimeoutMs ?? 5_000,
-        throwOnRequestTimeout: true,
-        connectionTimeout: 2_000,
-      },
-    });
+/**
+ * What one call runs under. The client reads it from an AsyncLocalStorage rather than from
+ * `send`'s options: with options the SDK resolves the command's middleware chain again on every
+ * call, without them it resolves it once per command class (`cacheMiddleware`).
+ */
+interface CallScope {
+  /** The invocation's deadline: aborts the request in flight and the SDK's wait for a retry. */
+  readonly signal: AbortSignal;
+  /** Requests the SDK may send for this call (its own retries included). */
+  readonly maxAttempts: number;
+  /** Requests sent so far, counted as they go out. */
+  sent: number;
+}
 
-  const call = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
+/** Builds the adapter and its SDK client (once, at module scope). */
+export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
+  const scope = new AsyncLocalStorage<CallScope>();
+  const client = new CloudTrailClient({
+    region: options.region,
+    // The SDK's own option (its docs: "0-1ms per request"). With it, and the deadline no longer
+    // in `send`'s options (the SDK raced each call against it), a warm invocation takes 0.2 ms
+    // less here, Powertools' DynamoDB client caching too (idempotency.ts).
+    cacheMiddleware: true,
+    // The SDK's standard strategy retries throttling, 5xx and network errors; how many requests
+    // it may send is the call's budget (see retry-policy.ts).
+    retryStrategy: new ScopedRetryStrategy(scope),
+    requestHandler: new ScopedHttpHandler(scope, {
+      // A request with no answer after this long fails with TimeoutError (retryable), so the SDK
+      // sends it again within the budget. Without throwOnRequestTimeout the SDK only logs a
+      // warning (on the console, not through the Logger) and waits on until the deadline.
+      requestTimeout: options.requestTimeoutMs ?? 5_000,
+      throwOnRequestTimeout: true,
+      connectionTimeout: 2_000,
+    }),
+  });
+
+  const call = async <T>(
+    operation: string,
+    context: CallScope,
+    send: () => Promise<T>,
+  ): Promise<T> => {
     try {
-      return await send();
+      return await scope.run(context, send);
     } catch (error) {
-      throw toCallError(operation, error);
+      throw toCallError(operation, error, context.sent);
     }
   };
+  const within = ({ signal }: CallOptions, maxAttempts = SDK_MAX_ATTEMPTS_PER_CALL): CallScope => ({
+    signal,
+    maxAttempts,
+    sent: 0,
+  });
 
   return {
-    async describeStore(eventDataStore, { signal }) {
-      const out = await call('GetEventDataStore', () =>
-        client.send(new GetEventDataStoreCommand({ EventDataStore: eventDataStore }), {
-          abortSignal: signal,
-        }),
+    async describeStore(eventDataStore, options) {
+      const out = await call('GetEventDataStore', within(options), () =>
+        client.send(new GetEventDataStoreCommand({ EventDataStore: eventDataStore })),
       );
       const categories = (out.AdvancedEventSelectors ?? []).flatMap((selector) =>
         (selector.FieldSelectors ?? [])
@@ -123,14 +143,13 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
       };
     },
 
-    async listStoreArns({ signal }) {
-      return call('ListEventDataStores', async () => {
+    async listStoreArns(options) {
+      // Every page is requested within the call's scope, so each carries the deadline.
+      return call('ListEventDataStores', within(options), async () => {
         const arns: string[] = [];
-        // Arguments after the input reach client.send: every page carries the abort signal.
         const pages = paginateListEventDataStores(
           { client, pageSize: 1000, stopOnSameToken: true },
           {},
-          { abortSignal: signal },
         );
         for await (const page of pages) {
           for (const store of page.EventDataStores ?? []) {
@@ -141,12 +160,12 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
       });
     },
 
-    async listTags(arns, { signal }) {
+    async listTags(arns, options) {
       const tags = new Map<string, Record<string, string>>();
       for (let i = 0; i < arns.length; i += LIST_TAGS_BATCH) {
         const batch = arns.slice(i, i + LIST_TAGS_BATCH);
-        const out = await call('ListTags', () =>
-          client.send(new ListTagsCommand({ ResourceIdList: batch }), { abortSignal: signal }),
+        const out = await call('ListTags', within(options), () =>
+          client.send(new ListTagsCommand({ ResourceIdList: batch })),
         );
         for (const resource of out.ResourceTagList ?? []) {
           if (resource.ResourceId === undefined) continue;
@@ -157,37 +176,70 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
       return tags;
     },
 
-    async startIngestion(eventDataStore, { signal, maxAttempts }) {
-      // Count the requests as they go out: an abort mid-retry surfaces as a bare AbortError
+    async startIngestion(eventDataStore, options) {
+      // Requests are counted as they go out: an abort mid-retry surfaces as a bare AbortError
       // without `$metadata`, and `attempts` must still say how many were sent.
-      let sent = 0;
-      const command = new StartEventDataStoreIngestionCommand({ EventDataStore: eventDataStore });
-      command.middlewareStack.add(
-        (next) => (args) => {
-          sent += 1;
-          return next(args);
-        },
-        { step: 'deserialize', name: 'countStartAttempts' },
+      const context = within(options, options.maxAttempts);
+      const out = await call('StartEventDataStoreIngestion', context, () =>
+        client.send(new StartEventDataStoreIngestionCommand({ EventDataStore: eventDataStore })),
       );
-      const attempts = (metadata?: { attempts?: number }) =>
-        sent > 0 ? sent : (metadata?.attempts ?? 1);
-      try {
-        const out = await budget.run(maxAttempts, () =>
-          client.send(command, { abortSignal: signal }),
-        );
-        return { attempts: attempts(out.$metadata) };
-      } catch (error) {
-        const failure = toCallError('StartEventDataStoreIngestion', error);
-        throw new CallError(
-          failure.operation,
-          failure.name,
-          failure.message,
-          failure.httpStatusCode,
-          attempts({ attempts: failure.attempts }),
-        );
-      }
+      return { attempts: context.sent > 0 ? context.sent : (out.$metadata?.attempts ?? 1) };
     },
   };
+}
+
+/** The SDK's HTTP handler: each request counted, and aborted at the call's deadline. */
+class ScopedHttpHandler extends NodeHttpHandler {
+  readonly #scope: AsyncLocalStorage<CallScope>;
+
+  constructor(scope: AsyncLocalStorage<CallScope>, options: NodeHttpHandlerOptions) {
+    super(options);
+    this.#scope = scope;
+  }
+
+  override handle(...[request, options]: Parameters<NodeHttpHandler['handle']>) {
+    const call = this.#scope.getStore();
+    if (call === undefined) return super.handle(request, options);
+    call.sent += 1;
+    return super.handle(request, { ...options, abortSignal: call.signal });
+  }
+}
+
+/**
+ * The SDK's standard retry strategy with the call's attempt budget, its wait before a retry (it
+ * sleeps in `refreshRetryTokenForRetry`) cut short at the call's deadline, as the SDK itself
+ * does when a call has an `abortSignal`.
+ */
+class ScopedRetryStrategy extends StandardRetryStrategy {
+  readonly #scope: AsyncLocalStorage<CallScope>;
+
+  constructor(scope: AsyncLocalStorage<CallScope>) {
+    super(async () => scope.getStore()?.maxAttempts ?? SDK_MAX_ATTEMPTS_PER_CALL);
+    this.#scope = scope;
+  }
+
+  override refreshRetryTokenForRetry(
+    ...args: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>
+  ) {
+    const refreshed = super.refreshRetryTokenForRetry(...args);
+    const signal = this.#scope.getStore()?.signal;
+    return signal === undefined ? refreshed : untilAborted(refreshed, signal);
+  }
+}
+
+type NodeHttpHandlerOptions = Exclude<
+  ConstructorParameters<typeof NodeHttpHandler>[0],
+  undefined | ((...args: never[]) => unknown)
+>;
+
+/** `work`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 interface SdkErrorShape {
@@ -197,8 +249,11 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
-/** Keeps the error's name, status, attempts and a short message; drops everything else. */
-function toCallError(operation: string, error: unknown): CallError {
+/**
+ * Keeps the error's name, status, attempts and a short message; drops everything else.
+ * `sent` is the requests counted on the wire, when the client counted them.
+ */
+function toCallError(operation: string, error: unknown, sent: number): CallError {
   if (error instanceof CallError) return error;
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   // Node network errors carry the useful name in `code` (ECONNRESET, ETIMEDOUT, …).
@@ -211,6 +266,6 @@ function toCallError(operation: string, error: unknown): CallError {
     name,
     message,
     shape.$metadata?.httpStatusCode,
-    shape.$metadata?.attempts ?? 1,
+    sent > 0 ? sent : (shape.$metadata?.attempts ?? 1),
   );
 }

@@ -46,6 +46,9 @@ async function loadIdempotent(handle: HandleRequest, options: OnceOptions): Prom
         tableName: options.tableName,
         keyAttr: 'id',
         expiryAttr: 'expiration',
+        // Powertools sends its commands without per-call options and adds its middleware when
+        // the layer is built: the SDK may resolve each command's middleware chain only once.
+        clientConfig: { cacheMiddleware: true },
       }),
       config,
       dataIndexArgument: 0,

@@ -565,6 +565,30 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
   });
 
   describe('the deadline, with the SDK in the middle of its retries', () => {
+    it("ends the SDK's wait before a retry at the deadline", async () => {
+      // Prepare: the first Start is throttled with Retry-After: 30, which the SDK waits out
+      // (up to its own delay + 5 s); the function has 3 s and keeps 2 s back.
+      const local = await setUp({
+        faults: [
+          { operation: START, error: 'ThrottlingException', retryAfterSeconds: 30, count: 1 },
+        ],
+      });
+      const handler = await local.loadHandler({ DEADLINE_MARGIN_MS: '2000' });
+      const context = local.context(3_000);
+
+      // Act
+      const error = await failureOf(handler(readEvent('direct-request.json'), context));
+
+      // Assess: over by the deadline (1 s in), well before the 3 s Lambda timeout.
+      expect(context.getRemainingTimeInMillis()).toBeGreaterThan(1_000);
+      expect(storeResult((error as { result: unknown }).result)).toMatchObject({
+        action: 'failed',
+        reason: 'deadline-exceeded',
+        attempts: 1,
+      });
+      expect(outcomes(local, START)).toEqual(['ThrottlingException']);
+    });
+
     // Fails today (see the report): when the deadline aborts an SDK call that has already sent
     // requests, the SDK throws a bare AbortError without $metadata.attempts, and the adapter counts
     // the whole call as one request. result.ts: attempts = Start requests sent on the wire.

@@ -1,6 +1,5 @@
 import {
   AccessDeniedException,
-  CloudTrailClient,
   ConflictException,
   EventDataStoreARNInvalidException,
   EventDataStoreNotFoundException,
@@ -59,10 +58,7 @@ function setup(env: Record<string, string> = {}, options: { remainingMs?: () => 
   };
   let clock = 60_000;
   const deps: ResumeDeps = {
-    cloudtrail: createCloudTrail({
-      region: REGION,
-      client: new CloudTrailClient({ region: REGION }),
-    }),
+    cloudtrail: createCloudTrail({ region: REGION }),
     config,
     here: HERE,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
