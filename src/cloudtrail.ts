@@ -232,12 +232,15 @@ type NodeHttpHandlerOptions = Exclude<
   undefined | ((...args: never[]) => unknown)
 >;
 
-/** `work`, or a rejection with the signal's reason as soon as it aborts. */
+/**
+ * `work`, or a rejection with the signal's reason as soon as it aborts. `work` is always
+ * followed, so its own later rejection is never an unhandled one.
+ */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
