@@ -87,6 +87,45 @@ describe('Bundle: the shipped artifact', () => {
     }
   });
 
+  it('evaluates a module shared by the entry and a file loaded on demand once', async () => {
+    // Prepare: the entry and its import() target both import a module that counts evaluations.
+    const fixture = await mkdtemp(path.join(tmpdir(), 'guard-shared-'));
+    try {
+      await writeFile(
+        path.join(fixture, 'shared.mjs'),
+        'globalThis.evaluations = (globalThis.evaluations ?? 0) + 1;\nexport const base = 40;\n',
+      );
+      await writeFile(
+        path.join(fixture, 'later.mjs'),
+        "import { base } from './shared.mjs';\nexport const answer = base + 2;\n",
+      );
+      await writeFile(
+        path.join(fixture, 'entry.mjs'),
+        "import { base } from './shared.mjs';\nexport const first = base;\nexport const later = () => import('./later.mjs');\n",
+      );
+      const entry = path.join(fixture, 'entry.mjs');
+      const out = path.join(fixture, 'out');
+      const result = await buildBundle({ entryPoints: [entry], outdir: out });
+      const built = bundleFacts(result.metafile, path.relative(process.cwd(), entry));
+
+      // Act
+      const { stdout } = await run(process.execPath, [
+        '--input-type=module',
+        '--eval',
+        `const m = await import(${JSON.stringify(pathToFileURL(path.join(out, 'entry.mjs')).href)});
+         const { answer } = await m.later();
+         process.stdout.write(JSON.stringify({ first: m.first, answer, evaluations: globalThis.evaluations }));`,
+      ]);
+
+      // Assess
+      expect(built.initFiles).toEqual([built.entry]);
+      expect(built.files).toBe(2);
+      expect(JSON.parse(stdout)).toEqual({ first: 40, answer: 42, evaluations: 1 });
+    } finally {
+      await rm(fixture, { recursive: true, force: true });
+    }
+  });
+
   describe('in a fresh Node process, against the emulator and dynalite', () => {
     const table = `bundle-smoke-${process.pid}`;
     let emulator: Emulator;
