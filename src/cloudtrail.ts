@@ -183,7 +183,7 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrailPort {
       const out = await call('StartEventDataStoreIngestion', context, () =>
         client.send(new StartEventDataStoreIngestionCommand({ EventDataStore: eventDataStore })),
       );
-      return { attempts: context.sent > 0 ? context.sent : (out.$metadata?.attempts ?? 1) };
+      return { attempts: attemptsOf(context.sent, out.$metadata) };
     },
   };
 }
@@ -269,6 +269,11 @@ function toCallError(operation: string, error: unknown, sent: number): CallError
     name,
     message,
     shape.$metadata?.httpStatusCode,
-    sent > 0 ? sent : (shape.$metadata?.attempts ?? 1),
+    attemptsOf(sent, shape.$metadata),
   );
+}
+
+/** Requests a call sent: as counted on the wire, else as the SDK's metadata says, else one. */
+function attemptsOf(sent: number, metadata: { attempts?: number } | undefined): number {
+  return sent > 0 ? sent : (metadata?.attempts ?? 1);
 }
