@@ -35,6 +35,27 @@ const context = {
 process.stdout.write(JSON.stringify(await handler(JSON.parse(event), context)));
 `;
 
+/**
+ * Writes `files` into a fresh directory, builds its `entry.mjs` with the one build definition
+ * into `out/`, hands over the bundle facts, and removes the directory.
+ */
+async function withFixture(
+  prefix: string,
+  files: Record<string, string>,
+  use: (fixture: { built: BundleFacts; out: string }) => Promise<void>,
+): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  try {
+    for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+    const entry = path.join(dir, 'entry.mjs');
+    const out = path.join(dir, 'out');
+    const result = await buildBundle({ entryPoints: [entry], outdir: out });
+    await use({ built: bundleFacts(result.metafile, path.relative(process.cwd(), entry)), out });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('Bundle: the shipped artifact', () => {
   let outdir: string;
   let facts: BundleFacts;
@@ -69,61 +90,46 @@ describe('Bundle: the shipped artifact', () => {
 
   it('would report a bundled CommonJS module that calls `require`', async () => {
     // Prepare: an entry importing a CommonJS file that requires a Node.js builtin.
-    const fixture = await mkdtemp(path.join(tmpdir(), 'guard-require-'));
-    try {
-      await writeFile(
-        path.join(fixture, 'legacy.cjs'),
-        "module.exports = require('node:os').EOL;\n",
-      );
-      await writeFile(path.join(fixture, 'entry.mjs'), "export { default } from './legacy.cjs';\n");
-      const entry = path.join(fixture, 'entry.mjs');
-      // Act
-      const result = await buildBundle({ entryPoints: [entry], outdir: path.join(fixture, 'out') });
-      // Assert
-      const built = bundleFacts(result.metafile, path.relative(process.cwd(), entry));
-      expect(built.dynamicRequires).toHaveLength(1);
-    } finally {
-      await rm(fixture, { recursive: true, force: true });
-    }
+    await withFixture(
+      'guard-require-',
+      {
+        'legacy.cjs': "module.exports = require('node:os').EOL;\n",
+        'entry.mjs': "export { default } from './legacy.cjs';\n",
+      },
+      async ({ built }) => {
+        // Assert
+        expect(built.dynamicRequires).toHaveLength(1);
+      },
+    );
   });
 
   it('evaluates a module shared by the entry and a file loaded on demand once', async () => {
     // Prepare: the entry and its import() target both import a module that counts evaluations.
-    const fixture = await mkdtemp(path.join(tmpdir(), 'guard-shared-'));
-    try {
-      await writeFile(
-        path.join(fixture, 'shared.mjs'),
-        'globalThis.evaluations = (globalThis.evaluations ?? 0) + 1;\nexport const base = 40;\n',
-      );
-      await writeFile(
-        path.join(fixture, 'later.mjs'),
-        "import { base } from './shared.mjs';\nexport const answer = base + 2;\n",
-      );
-      await writeFile(
-        path.join(fixture, 'entry.mjs'),
-        "import { base } from './shared.mjs';\nexport const first = base;\nexport const later = () => import('./later.mjs');\n",
-      );
-      const entry = path.join(fixture, 'entry.mjs');
-      const out = path.join(fixture, 'out');
-      const result = await buildBundle({ entryPoints: [entry], outdir: out });
-      const built = bundleFacts(result.metafile, path.relative(process.cwd(), entry));
+    await withFixture(
+      'guard-shared-',
+      {
+        'shared.mjs':
+          'globalThis.evaluations = (globalThis.evaluations ?? 0) + 1;\nexport const base = 40;\n',
+        'later.mjs': "import { base } from './shared.mjs';\nexport const answer = base + 2;\n",
+        'entry.mjs':
+          "import { base } from './shared.mjs';\nexport const first = base;\nexport const later = () => import('./later.mjs');\n",
+      },
+      async ({ built, out }) => {
+        // Act
+        const { stdout } = await run(process.execPath, [
+          '--input-type=module',
+          '--eval',
+          `const m = await import(${JSON.stringify(pathToFileURL(path.join(out, 'entry.mjs')).href)});
+           const { answer } = await m.later();
+           process.stdout.write(JSON.stringify({ first: m.first, answer, evaluations: globalThis.evaluations }));`,
+        ]);
 
-      // Act
-      const { stdout } = await run(process.execPath, [
-        '--input-type=module',
-        '--eval',
-        `const m = await import(${JSON.stringify(pathToFileURL(path.join(out, 'entry.mjs')).href)});
-         const { answer } = await m.later();
-         process.stdout.write(JSON.stringify({ first: m.first, answer, evaluations: globalThis.evaluations }));`,
-      ]);
-
-      // Assess
-      expect(built.initFiles).toEqual([built.entry]);
-      expect(built.files).toBe(2);
-      expect(JSON.parse(stdout)).toEqual({ first: 40, answer: 42, evaluations: 1 });
-    } finally {
-      await rm(fixture, { recursive: true, force: true });
-    }
+        // Assess
+        expect(built.initFiles).toEqual([built.entry]);
+        expect(built.files).toBe(2);
+        expect(JSON.parse(stdout)).toEqual({ first: 40, answer: 42, evaluations: 1 });
+      },
+    );
   });
 
   describe('in a fresh Node process, against the emulator and dynalite', () => {
