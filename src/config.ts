@@ -74,9 +74,8 @@ export const DEFAULTS = {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads and checks the whole configuration; a `ConfigError` lists every problem at once. */
-export function readConfig(env: Env): Readonly<Config> {
-  const problems: string[] = [];
+/** Small typed readers over the environment; each bad value is added to `problems`. */
+function createReaders(env: Env, problems: string[]) {
   const text = (key: string): string | undefined => {
     const value = env[key]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -104,11 +103,14 @@ export function readConfig(env: Env): Readonly<Config> {
     problems.push(`${key} must be true or false, got "${text(key)}"`);
     return fallback;
   };
+  return { text, list, integer, boolean };
+}
 
-  const region = text('AWS_REGION') ?? text('AWS_DEFAULT_REGION');
-  if (region === undefined) problems.push('AWS_REGION is not set');
+type Readers = ReturnType<typeof createReaders>;
 
-  const managedStores = list('MANAGED_EVENT_DATA_STORES');
+/** Which stores are managed: the listed ones and/or those with the opt-in tag. */
+function readManagement(read: Readers, problems: string[]) {
+  const managedStores = read.list('MANAGED_EVENT_DATA_STORES');
   for (const store of managedStores) {
     if (!isStoreIdentifier(store)) {
       problems.push(
@@ -116,9 +118,8 @@ export function readConfig(env: Env): Readonly<Config> {
       );
     }
   }
-
   let optInTag: Config['optInTag'];
-  const rawTag = text('OPT_IN_TAG');
+  const rawTag = read.text('OPT_IN_TAG');
   if (rawTag !== undefined) {
     const at = rawTag.indexOf('=');
     const key = rawTag.slice(0, at).trim();
@@ -128,36 +129,62 @@ export function readConfig(env: Env): Readonly<Config> {
   if (managedStores.length === 0 && rawTag === undefined) {
     problems.push('set MANAGED_EVENT_DATA_STORES and/or OPT_IN_TAG: no store is managed');
   }
+  return { managedStores, optInTag };
+}
 
-  const authorizedStoppers = list('AUTHORIZED_STOPPERS');
-  for (const pattern of authorizedStoppers) {
+function readAuthorizedStoppers(read: Readers, problems: string[]): string[] {
+  const patterns = read.list('AUTHORIZED_STOPPERS');
+  for (const pattern of patterns) {
     if (!pattern.startsWith('arn:')) {
       problems.push(`AUTHORIZED_STOPPERS holds "${pattern}", which is not an ARN pattern`);
     }
   }
+  return patterns;
+}
 
-  const retryBaseDelayMs = integer('RETRY_BASE_DELAY_MS', DEFAULTS.RETRY_BASE_DELAY_MS, 1, 60_000);
-  const retryMaxDelayMs = integer('RETRY_MAX_DELAY_MS', DEFAULTS.RETRY_MAX_DELAY_MS, 1, 300_000);
+/** Attempts, backoff, deadline margin, concurrency and verification. */
+function readRetries(read: Readers, problems: string[]) {
+  const retryBaseDelayMs = read.integer(
+    'RETRY_BASE_DELAY_MS',
+    DEFAULTS.RETRY_BASE_DELAY_MS,
+    1,
+    60_000,
+  );
+  const retryMaxDelayMs = read.integer(
+    'RETRY_MAX_DELAY_MS',
+    DEFAULTS.RETRY_MAX_DELAY_MS,
+    1,
+    300_000,
+  );
   if (retryMaxDelayMs < retryBaseDelayMs) {
     problems.push('RETRY_MAX_DELAY_MS must not be below RETRY_BASE_DELAY_MS');
   }
-
-  const config: Config = {
-    region: region ?? '',
-    managedStores,
-    optInTag,
-    exemptTagKey: text('EXEMPT_TAG_KEY') ?? DEFAULTS.EXEMPT_TAG_KEY,
-    authorizedStoppers,
-    dryRun: boolean('DRY_RUN', DEFAULTS.DRY_RUN),
-    maxAttempts: integer('MAX_ATTEMPTS', DEFAULTS.MAX_ATTEMPTS, 1, 20),
+  return {
+    maxAttempts: read.integer('MAX_ATTEMPTS', DEFAULTS.MAX_ATTEMPTS, 1, 20),
     retryBaseDelayMs,
     retryMaxDelayMs,
-    deadlineMarginMs: integer('DEADLINE_MARGIN_MS', DEFAULTS.DEADLINE_MARGIN_MS, 0, 60_000),
-    storeConcurrency: integer('STORE_CONCURRENCY', DEFAULTS.STORE_CONCURRENCY, 1, 16),
-    verifyTimeoutMs: integer('VERIFY_TIMEOUT_MS', DEFAULTS.VERIFY_TIMEOUT_MS, 0, 600_000),
-    verifyIntervalMs: integer('VERIFY_INTERVAL_MS', DEFAULTS.VERIFY_INTERVAL_MS, 10, 60_000),
-    idempotencyTable: text('IDEMPOTENCY_TABLE'),
-    idempotencyExpirySeconds: integer(
+    deadlineMarginMs: read.integer('DEADLINE_MARGIN_MS', DEFAULTS.DEADLINE_MARGIN_MS, 0, 60_000),
+    storeConcurrency: read.integer('STORE_CONCURRENCY', DEFAULTS.STORE_CONCURRENCY, 1, 16),
+    verifyTimeoutMs: read.integer('VERIFY_TIMEOUT_MS', DEFAULTS.VERIFY_TIMEOUT_MS, 0, 600_000),
+    verifyIntervalMs: read.integer('VERIFY_INTERVAL_MS', DEFAULTS.VERIFY_INTERVAL_MS, 10, 60_000),
+  };
+}
+
+/** Reads and checks the whole configuration; a `ConfigError` lists every problem at once. */
+export function readConfig(env: Env): Readonly<Config> {
+  const problems: string[] = [];
+  const read = createReaders(env, problems);
+  const region = read.text('AWS_REGION') ?? read.text('AWS_DEFAULT_REGION');
+  if (region === undefined) problems.push('AWS_REGION is not set');
+  const config: Config = {
+    region: region ?? '',
+    ...readManagement(read, problems),
+    exemptTagKey: read.text('EXEMPT_TAG_KEY') ?? DEFAULTS.EXEMPT_TAG_KEY,
+    authorizedStoppers: readAuthorizedStoppers(read, problems),
+    dryRun: read.boolean('DRY_RUN', DEFAULTS.DRY_RUN),
+    ...readRetries(read, problems),
+    idempotencyTable: read.text('IDEMPOTENCY_TABLE'),
+    idempotencyExpirySeconds: read.integer(
       'IDEMPOTENCY_EXPIRY_SECONDS',
       DEFAULTS.IDEMPOTENCY_EXPIRY_SECONDS,
       60,
