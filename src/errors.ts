@@ -1,4 +1,4 @@
-import type { ResumeResult } from './result.js';
+import type { ResumeResult } from './types.js';
 
 /** Base class of every error this function throws on purpose. */
 export class GuardError extends Error {

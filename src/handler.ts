@@ -1,15 +1,100 @@
 /**
- * The Lambda entry point. INIT evaluates only what src/init.ts prepares (the configuration and
- * the CloudTrail client); the function itself (src/function.ts: Logger, Metrics, middy, the use
- * case) is imported on the first invocation, once per execution environment. A cold start pays
- * for both either way, in INIT or in its first invocation; README, Performance, measures both.
+ * The Lambda entry point, in the Powertools shape: configuration, clients, logger and metrics at
+ * module scope (once per execution environment), a thin `lambdaHandler`, and the middy chain at
+ * the bottom. A bad setting fails the cold start with a `ConfigError` listing every problem.
+ * Powertools idempotency is loaded on the first request that needs it (idempotency.ts).
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import './init.js';
-import { loadOnce } from './lazy.js';
-import type { ResumeResult } from './result.js';
+import { createCloudTrail } from './cloudtrail.js';
+import { readConfig } from './config.js';
+import { GuardError, InvalidTriggerError, ResumeFailedError } from './errors.js';
+import { createHandleOnce } from './idempotency.js';
+import { recordResult } from './metrics.js';
+import { resumeIngestion } from './resume.js';
+import { parseTrigger } from './trigger.js';
+import type { Here, ResumeRequest, ResumeResult } from './types.js';
 
-const loadFunction = loadOnce(() => import('./function.js'));
+const config = readConfig(process.env);
+const logger = new Logger();
+const metrics = new Metrics();
+const cloudtrail = createCloudTrail({ region: config.region });
 
-export const handler = async (event: unknown, context: Context): Promise<ResumeResult> =>
-  (await loadFunction()).handler(event, context);
+/** The account and partition come from the Lambda context, the region from the environment. */
+function whereAmI(context: Context): Here {
+  const [, partition, , , accountId] = context.invokedFunctionArn.split(':');
+  if (partition === undefined || accountId === undefined || !/^\d{12}$/.test(accountId)) {
+    throw new GuardError(
+      `cannot read the account from invokedFunctionArn "${context.invokedFunctionArn}"`,
+    );
+  }
+  return { partition, accountId, region: config.region };
+}
+
+/** One real round of work for a request: resolve, decide, start, verify; counted in metrics. */
+async function handleRequest(request: ResumeRequest, context: Context): Promise<ResumeResult> {
+  const result = await resumeIngestion(request, {
+    cloudtrail,
+    config,
+    here: whereAmI(context),
+    logger,
+    remainingTimeMs: () => context.getRemainingTimeInMillis(),
+  });
+  recordResult(metrics, result);
+  logger.info('invocation done', { summary: result.summary, dryRun: result.dryRun });
+  if (result.summary.failed > 0) throw new ResumeFailedError(result);
+  return result;
+}
+
+const handleOnce =
+  config.idempotencyTable === undefined
+    ? undefined
+    : createHandleOnce(handleRequest, {
+        tableName: config.idempotencyTable,
+        expirySeconds: config.idempotencyExpirySeconds,
+      });
+if (config.idempotencyTable === undefined) {
+  logger.warn('idempotency disabled', {
+    reason: 'IDEMPOTENCY_TABLE is not set: a redelivered event is acted on again',
+  });
+}
+
+function readRequest(event: unknown): ResumeRequest {
+  try {
+    return parseTrigger(event);
+  } catch (error) {
+    if (error instanceof InvalidTriggerError) {
+      metrics.addMetric('InvalidTriggers', 'Count', 1);
+      logger.error('invalid trigger', { field: error.field, errorMessage: error.message });
+    }
+    throw error;
+  }
+}
+
+const lambdaHandler = async (event: unknown, context: Context): Promise<ResumeResult> => {
+  const request = readRequest(event);
+  logger.appendKeys({
+    trigger: { kind: request.kind },
+    ...(request.deliveryId !== undefined && { deliveryId: request.deliveryId }),
+  });
+  logger.info('trigger received', {
+    source: request.source,
+    scope: request.scope,
+    ...(request.actor !== undefined && { actor: request.actor }),
+    ...(request.note !== undefined && { note: request.note }),
+    ...(request.dryRun === true && { dryRun: true }),
+  });
+  // A request without deliveryId (a manual invoke) is never deduplicated.
+  if (request.deliveryId === undefined || handleOnce === undefined) {
+    return handleRequest(request, context);
+  }
+  return handleOnce(request, context);
+};
+
+export const handler = middy(lambdaHandler)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

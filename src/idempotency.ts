@@ -10,7 +10,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { loadOnce } from './lazy.js';
-import type { ResumeRequest, ResumeResult } from './result.js';
+import type { ResumeRequest, ResumeResult } from './types.js';
 
 export type HandleRequest = (request: ResumeRequest, context: Context) => Promise<ResumeResult>;
 

@@ -1,6 +1,6 @@
 /** How a result is counted in CloudWatch (embedded metric format, no API calls). */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Action, ResumeResult } from './result.js';
+import type { Action, ResumeResult } from './types.js';
 
 /** The metric each store action counts in. */
 export const ACTION_METRICS = {

@@ -1,30 +1,6 @@
 import type { Config } from './config.js';
 import { parseStoreArn } from './identifiers.js';
-import { REASONS, type Reason, type ResumeRequest } from './result.js';
-
-/** What the function knows of one store when it decides (read by `describe`). */
-export interface StoreSnapshot {
-  readonly arn: string;
-  readonly name?: string;
-  readonly status?: string;
-  /** Every `eventCategory` value in the store's advanced event selectors. */
-  readonly categories: readonly string[];
-  readonly tags: Readonly<Record<string, string>>;
-  readonly organizationEnabled: boolean;
-}
-
-/** One store in scope: managed or not, described only when it is managed and our own. */
-export interface Candidate {
-  /** The store's ARN (an ID named by the event is completed with our account and region). */
-  readonly eventDataStore: string;
-  readonly managed: boolean;
-  readonly snapshot?: StoreSnapshot;
-}
-
-export interface Whereabouts {
-  readonly accountId: string;
-  readonly region: string;
-}
+import { type Candidate, type Here, REASONS, type Reason, type ResumeRequest } from './types.js';
 
 export type Decision =
   | { readonly action: 'skip'; readonly reason: Reason; readonly warnings: readonly string[] }
@@ -52,20 +28,34 @@ const STARTABLE_CATEGORIES = [
 /** Statuses in which a store already ingests or is about to. */
 export const INGESTING_STATUSES = ['ENABLED', 'STARTING_INGESTION'] as const;
 
-/** True when the store's ARN is of another account or region than the function's. */
-export function isForeignStore(arn: string, here: Whereabouts): boolean {
+export function isIngesting(status: string): boolean {
+  return (INGESTING_STATUSES as readonly string[]).includes(status);
+}
+
+/** True when the store's ARN is of another partition, account or region than the function's. */
+export function isForeignStore(arn: string, here: Here): boolean {
   const parsed = parseStoreArn(arn);
   return (
-    parsed !== undefined && (parsed.accountId !== here.accountId || parsed.region !== here.region)
+    parsed !== undefined &&
+    (parsed.partition !== here.partition ||
+      parsed.accountId !== here.accountId ||
+      parsed.region !== here.region)
   );
 }
 
-/** DESIGN §4: the first rule that matches gives the reason. Pure; `now` is injected. */
+/** A dry run: set for the function, or asked for by the request. */
+export function isDryRun(request: ResumeRequest, config: Pick<Config, 'dryRun'>): boolean {
+  return config.dryRun || request.dryRun === true;
+}
+
+/**
+ * The first rule that matches gives the reason; the only producer of skip reasons. Pure; the
+ * candidate's facts were resolved once, `now` is injected.
+ */
 export function decide(
   candidate: Candidate,
   request: ResumeRequest,
   config: Pick<Config, 'exemptTagKey' | 'authorizedStoppers' | 'dryRun'>,
-  here: Whereabouts,
   now: Date,
 ): Decision {
   const skip = (reason: Reason, warnings: readonly string[] = []): Decision => ({
@@ -73,14 +63,13 @@ export function decide(
     reason,
     warnings,
   });
+  if (candidate.stopCallFailed === true) return skip(REASONS.stopCallFailed);
   if (!candidate.managed) return skip(REASONS.notManaged);
-  if (isForeignStore(candidate.eventDataStore, here)) return skip(REASONS.foreignStore);
+  if (candidate.foreign) return skip(REASONS.foreignStore);
   const store = candidate.snapshot;
   const status = store?.status;
   if (store === undefined || status === undefined) return skip(REASONS.unknownStatus);
-  if ((INGESTING_STATUSES as readonly string[]).includes(status)) {
-    return skip(REASONS.alreadyIngesting);
-  }
+  if (isIngesting(status)) return skip(REASONS.alreadyIngesting);
   if (status === 'PENDING_DELETION') return skip(REASONS.pendingDeletion);
   if (status === 'CREATED') return skip(REASONS.notStopped);
   if (!store.categories.some((c) => (STARTABLE_CATEGORIES as readonly string[]).includes(c))) {
@@ -95,7 +84,7 @@ export function decide(
   if (status !== 'STOPPING_INGESTION' && status !== 'STOPPED_INGESTION') {
     return skip(REASONS.unknownStatus, warnings);
   }
-  if (config.dryRun || request.dryRun === true) {
+  if (isDryRun(request, config)) {
     return { action: 'would-resume', reason: REASONS.dryRun, warnings };
   }
   return {

@@ -1,12 +1,14 @@
 /**
- * How every error of the CloudTrail API is handled (DESIGN §5), as data, plus the backoff.
+ * How every error of the CloudTrail API is handled, as data, and what to do after a failed
+ * request: one pure `nextStep`. Pure; no I/O.
  *
- * Layers: the SDK client retries what it knows as transient — throttling (429,
- * ThrottlingException), HTTP 500/502/503/504, connection resets and timeouts — within the
- * attempt budget it is given for one call. The function retries StartEventDataStoreIngestion
- * on `ConflictException` (the SDK does not) and on a transient error the SDK gave up on, while
- * budget remains. Both layers draw on one budget: `MAX_ATTEMPTS` requests per store in all.
+ * One owner per retry: the SDK client sends one request per call (`maxAttempts: 1`), and the use
+ * case retries every call itself — reads and Start alike — as `nextStep` says: retry after a
+ * delay (full-jitter backoff, at least the server's Retry-After), read the status again (a status
+ * race on Start), or stop. A retry whose wait would end past the deadline is not made. Budget:
+ * `MAX_ATTEMPTS` Start requests per store, and `MAX_ATTEMPTS` requests per read.
  */
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 
 export type ErrorClass = 'retryable' | 'race' | 'terminal';
 
@@ -147,22 +149,6 @@ export const API_ERRORS = {
 
 export type ApiErrorName = keyof typeof API_ERRORS;
 
-/** Transient failures below the API (HTTP status or network), retryable. */
-const TRANSIENT_HTTP_STATUSES = [429, 500, 502, 503, 504] as const;
-const TRANSIENT_ERROR_NAMES = [
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'InternalFailure',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-] as const;
-
 /**
  * ListTags' answers for a named store that does not exist in this account and region: such a
  * store is not managed (skipped `not-managed`), not a failure.
@@ -178,9 +164,6 @@ export function isNoSuchStore(errorName: string): boolean {
   return (NO_SUCH_STORE_ERRORS as readonly string[]).includes(errorName);
 }
 
-/** Names that mean "stop now": the deadline's abort signal fired. */
-const ABORT_ERROR_NAMES = ['AbortError', 'DeadlineExceededError'] as const;
-
 const UNKNOWN: ErrorInfo = {
   class: 'terminal',
   meaning: 'an error the guard does not know',
@@ -191,37 +174,37 @@ const TRANSIENT: ErrorInfo = {
   meaning: 'a transient network or service failure',
   operatorAction: 'nothing if it passes; if it persists, check the AWS Health Dashboard',
 };
-/** Not an API error: the start was accepted, but the store was never seen ingesting. */
-export const NOT_VERIFIED_ERROR = 'NotVerified';
-const NOT_VERIFIED: ErrorInfo = {
-  class: 'terminal',
-  meaning: 'the start was accepted but the store was not seen ingesting within VERIFY_TIMEOUT_MS',
-  operatorAction:
-    'check the store in the console (a stop right after the start?); raise VERIFY_TIMEOUT_MS if it was only slow',
-};
-const ABORTED: ErrorInfo = {
-  class: 'terminal',
-  meaning: 'the invocation ran out of time before the call finished',
-  operatorAction: 'raise the function timeout or lower MAX_ATTEMPTS / VERIFY_TIMEOUT_MS',
-};
 
 /** The parts of a failed call that classification looks at (never the request internals). */
 export interface CallFailure {
   readonly name: string;
   readonly httpStatusCode?: number | undefined;
+  /** What the server's Retry-After asked for. */
+  readonly retryAfterMs?: number | undefined;
 }
 
-/** Classifies by name first, then by HTTP status; anything unknown is terminal. */
+/**
+ * Throttling (429) or transient (timeouts, connection errors, HTTP 500/502/503/504), as the SDK's
+ * own classification says (network errors keep their Node code as their name). Its
+ * `isServerError` is left out: it would also retry 501 Not Implemented and the like.
+ */
+export function isRetryableFailure(failure: CallFailure): boolean {
+  // An aborted request is the deadline's doing, whatever status came with it.
+  if (failure.name === 'AbortError') return false;
+  const shape = {
+    name: failure.name,
+    code: failure.name,
+    message: '',
+    $metadata:
+      failure.httpStatusCode === undefined ? {} : { httpStatusCode: failure.httpStatusCode },
+  };
+  return isThrottlingError(shape) || isTransientError(shape);
+}
+
+/** Classifies by name first (the API's errors), then as the SDK would; anything else is terminal. */
 export function classifyError(failure: CallFailure): ErrorInfo {
   if (Object.hasOwn(API_ERRORS, failure.name)) return API_ERRORS[failure.name as ApiErrorName];
-  if (failure.name === NOT_VERIFIED_ERROR) return NOT_VERIFIED;
-  if ((ABORT_ERROR_NAMES as readonly string[]).includes(failure.name)) return ABORTED;
-  if ((TRANSIENT_ERROR_NAMES as readonly string[]).includes(failure.name)) return TRANSIENT;
-  const status = failure.httpStatusCode;
-  if (status !== undefined && (TRANSIENT_HTTP_STATUSES as readonly number[]).includes(status)) {
-    return TRANSIENT;
-  }
-  return UNKNOWN;
+  return isRetryableFailure(failure) ? TRANSIENT : UNKNOWN;
 }
 
 export interface BackoffOptions {
@@ -244,9 +227,46 @@ export function computeBackoffMs(
   return Math.floor(random() * ceiling);
 }
 
-/** How many requests the SDK may send for one call, out of what the store's budget has left. */
-export const SDK_MAX_ATTEMPTS_PER_CALL = 3;
+/** Where a call stands after a failed request. */
+export interface RetryState {
+  /** Requests sent so far, the failed one included. */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  /** Retries after a delay made so far (the backoff's exponent). */
+  readonly retries: number;
+  /** Time left before the deadline (less the safety margin). */
+  readonly remainingMs: number;
+  /** The deadline fired: the request was aborted. */
+  readonly aborted: boolean;
+}
 
-export function sdkAttemptsFor(budgetLeft: number): number {
-  return Math.max(1, Math.min(SDK_MAX_ATTEMPTS_PER_CALL, budgetLeft));
+/** Why a call stops being retried. */
+export type StopCause = 'terminal' | 'budget' | 'deadline';
+
+export type NextStep =
+  | { readonly step: 'retry'; readonly delayMs: number }
+  | { readonly step: 'reread' }
+  | { readonly step: 'stop'; readonly cause: StopCause };
+
+/**
+ * What to do after a failed request. Like smithy's `retryCode()`: the first refusal that applies,
+ * then the delay. A status race is worth a fresh read of the store (only Start returns it).
+ */
+export function nextStep(
+  failure: CallFailure,
+  state: RetryState,
+  backoff: BackoffOptions,
+  random: () => number,
+): NextStep {
+  if (state.aborted) return { step: 'stop', cause: 'deadline' };
+  const { class: errorClass } = classifyError(failure);
+  if (errorClass === 'terminal') return { step: 'stop', cause: 'terminal' };
+  if (errorClass === 'race') return { step: 'reread' };
+  if (state.attempts >= state.maxAttempts) return { step: 'stop', cause: 'budget' };
+  const delayMs = Math.max(
+    computeBackoffMs(state.retries + 1, backoff, random),
+    failure.retryAfterMs ?? 0,
+  );
+  if (delayMs >= state.remainingMs) return { step: 'stop', cause: 'deadline' };
+  return { step: 'retry', delayMs };
 }

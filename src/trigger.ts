@@ -1,6 +1,6 @@
 import { InvalidTriggerError } from './errors.js';
 import { findStoreArns, isStoreIdentifier } from './identifiers.js';
-import type { Actor, IgnoredStore, ResumeRequest } from './result.js';
+import type { Actor, ResumeRequest } from './types.js';
 
 /**
  * Turns any supported event into one `ResumeRequest` (DESIGN §2). No I/O.
@@ -123,11 +123,8 @@ function parseEventBridge(event: Json, path: string): ResumeRequest {
   // A failed stop changed nothing, even when the record does not say which store it named.
   if (named === undefined || named === null) return { ...base, scope: failed ? [] : 'managed' };
   const store = identifier(named, `${path}.detail.requestParameters.eventDataStore`);
-  if (failed) {
-    // The stop failed: the store is still ingesting; nothing to resume.
-    const ignored: IgnoredStore[] = [{ eventDataStore: store, reason: 'stop-call-failed' }];
-    return { ...base, scope: [], ignored };
-  }
+  // The stop failed: the store is still ingesting; it is reported, never acted on.
+  if (failed) return { ...base, scope: [], failedStops: [store] };
   return { ...base, scope: [store] };
 }
 
@@ -161,7 +158,10 @@ function parseSnsDelivery(records: unknown): ResumeRequest {
   if (!Array.isArray(records) || records.length === 0) {
     throw new InvalidTriggerError('event.Records', 'must be a non-empty list of SNS records');
   }
-  return mergeRequests(records.map((record, i) => parseSnsRecord(record, `event.Records[${i}]`)));
+  const [first, ...rest] = records.map((record, i) =>
+    parseSnsRecord(record, `event.Records[${i}]`),
+  ) as [ResumeRequest, ...ResumeRequest[]]; // non-empty: checked above
+  return rest.length === 0 ? first : mergeRequests(first, rest);
 }
 
 function parseSnsRecord(record: unknown, path: string): ResumeRequest {
@@ -211,16 +211,14 @@ function tryParseJson(text: string): unknown {
 }
 
 /** Several SNS records in one delivery: each counts. */
-function mergeRequests(requests: readonly ResumeRequest[]): ResumeRequest {
-  const [first, ...rest] = requests;
-  if (first === undefined) throw new InvalidTriggerError('event.Records', 'is empty');
-  if (rest.length === 0) return first;
+function mergeRequests(first: ResumeRequest, rest: readonly ResumeRequest[]): ResumeRequest {
+  const requests = [first, ...rest];
   const scope = requests.some((r) => r.scope === 'managed')
     ? 'managed'
     : [...new Set(requests.flatMap((r) => r.scope))];
   const ids = requests.map((r) => r.deliveryId);
   const actors = new Set(requests.map((r) => JSON.stringify(r.actor ?? null)));
-  const ignored = requests.flatMap((r) => r.ignored ?? []);
+  const failedStops = [...new Set(requests.flatMap((r) => r.failedStops ?? []))];
   return {
     kind: 'incident',
     source: 'aws.sns',
@@ -230,6 +228,6 @@ function mergeRequests(requests: readonly ResumeRequest[]): ResumeRequest {
     // One actor for the whole delivery, or none (then no stop counts as authorized).
     ...(actors.size === 1 && first.actor !== undefined && { actor: first.actor }),
     ...(requests.every((r) => r.dryRun === true) && { dryRun: true }),
-    ...(ignored.length > 0 && { ignored }),
+    ...(failedStops.length > 0 && { failedStops }),
   };
 }

@@ -1,8 +1,9 @@
 /**
- * The real handler module and the real SDK client against the CloudTrail Lake emulator over HTTP
- * (DESIGN §5, §6, §10): serialisation, signing and the SDK's retry stack run for real, so these
- * tests prove which layer retries what and that the total stays within MAX_ATTEMPTS.
+ * The real handler module and the real SDK client against the CloudTrail Lake emulator over HTTP:
+ * serialisation, signing and the SDK's middleware run for real, so these tests prove that the
+ * function alone retries (one request per SDK call) and that the total stays within MAX_ATTEMPTS.
  */
+import { createHook } from 'node:async_hooks';
 import { readdirSync } from 'node:fs';
 import { CloudTrailClient, StartEventDataStoreIngestionCommand } from '@aws-sdk/client-cloudtrail';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,7 +11,10 @@ import type { EmulatorOptions } from '../../local/emulator.js';
 import type { FaultRule } from '../../local/faults.js';
 import type { StoreInput } from '../../local/stores-file.js';
 import { createCloudTrail } from '../../src/cloudtrail.js';
+import { readConfig } from '../../src/config.js';
+import { resumeIngestion } from '../../src/resume.js';
 import {
+  ACCOUNT,
   type LocalStack,
   MANAGED_ARN,
   makeStore,
@@ -193,7 +197,7 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
 
   /**
    * The function's own log lines (Powertools writes JSON to stdout and stderr): the function logs
-   * `start attempt failed` each time it retries a Start itself, never for the SDK's retries.
+   * `start attempt failed` each time a Start request fails and it decides what to do next.
    */
   function captureLogs(): Record<string, unknown>[] {
     const lines: Record<string, unknown>[] = [];
@@ -289,7 +293,7 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
     });
   });
 
-  describe('retries by the SDK', () => {
+  describe('retries of transient failures, all made by the function (the SDK sends one request per call)', () => {
     it.each<[string, FaultRule, string]>([
       [
         'ThrottlingException (429)',
@@ -311,7 +315,7 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
 
         // Assess
         expect(outcomes(local, START)).toEqual([code, code, 'ok']);
-        expect(functionRetries(logs)).toEqual([]);
+        expect(functionRetries(logs).map((line) => line.attempt)).toEqual([1, 2]);
         expect(storeResult(result)).toMatchObject({
           action: 'resumed',
           reason: 'stopped',
@@ -331,16 +335,41 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
       vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
       vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
       const cloudtrail = createCloudTrail({ region: REGION, requestTimeoutMs: 300 });
+      const retried: Record<string, unknown>[] = [];
+      const quiet = () => undefined;
       const startedAt = Date.now();
 
       // Act
-      const snapshot = await cloudtrail.describeStore(MANAGED_ARN, {
-        signal: new AbortController().signal,
-      });
+      const result = await resumeIngestion(
+        { kind: 'manual', source: 'direct', scope: [MANAGED_ARN] },
+        {
+          cloudtrail,
+          config: readConfig({
+            AWS_REGION: REGION,
+            MANAGED_EVENT_DATA_STORES: MANAGED_ARN,
+            VERIFY_INTERVAL_MS: '20',
+          }),
+          here: { partition: 'aws', accountId: ACCOUNT, region: REGION },
+          logger: { info: quiet, error: quiet, warn: (_m, fields) => retried.push(fields) },
+          remainingTimeMs: () => 30_000 - (Date.now() - startedAt),
+        },
+      );
 
-      // Assess: the first request timed out after 300 ms, the SDK's second one was answered
+      // Assess: the first read timed out after 300 ms (Node's ETIMEDOUT), the function's second
+      // one was answered
       const elapsedMs = Date.now() - startedAt;
-      expect(snapshot.status).toBe('STOPPED_INGESTION');
+      expect(retried).toEqual([
+        expect.objectContaining({
+          operation: GET,
+          attempt: 1,
+          errorName: 'ETIMEDOUT',
+          errorClass: 'retryable',
+        }),
+      ]);
+      expect(storeResult(result)).toMatchObject({
+        statusBefore: 'STOPPED_INGESTION',
+        action: 'resumed',
+      });
       expect(elapsedMs).toBeGreaterThanOrEqual(300);
       expect(elapsedMs).toBeLessThan(5_000);
     });
@@ -356,7 +385,7 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
 
       // Assess
       expect(outcomes(local, START)).toEqual(['reset', 'ok']);
-      expect(functionRetries(logs)).toEqual([]);
+      expect(functionRetries(logs)).toMatchObject([{ attempt: 1, errorName: 'ECONNRESET' }]);
       expect(storeResult(result)).toMatchObject({ action: 'resumed', attempts: 2 });
       expect(local.statusOf(MANAGED_ARN)).toBe('ENABLED');
     });
@@ -403,12 +432,11 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
       expect(local.statusOf(MANAGED_ARN)).toBe('ENABLED');
     });
 
-    // The SDK sends up to 3 requests per call out of the store's budget; the function calls again
-    // while budget is left: 5 = 3 (SDK) + 2 (SDK, after one retry by the function).
+    // One request per call: every retry is the function's, and each is logged.
     it.each([
       { maxAttempts: 1, retriedByFunction: [] },
-      { maxAttempts: 2, retriedByFunction: [] },
-      { maxAttempts: 5, retriedByFunction: [3] },
+      { maxAttempts: 2, retriedByFunction: [1] },
+      { maxAttempts: 5, retriedByFunction: [1, 2, 3, 4] },
     ])(
       'sends exactly MAX_ATTEMPTS=$maxAttempts Start requests in all against a persistent 503, then fails',
       async ({ maxAttempts, retriedByFunction }) => {
@@ -423,7 +451,7 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
         // Act
         const error = await failureOf(handler(readEvent('direct-request.json'), local.context()));
 
-        // Assess: the SDK's retries and the function's draw on one budget
+        // Assess: MAX_ATTEMPTS requests in all, none sent by the SDK on its own
         expect(error).toMatchObject({ name: 'ResumeFailedError' });
         expect(local.starts()).toBe(maxAttempts);
         expect(functionRetries(logs).map((line) => line.attempt)).toEqual(retriedByFunction);
@@ -564,10 +592,10 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
     });
   });
 
-  describe('the deadline, with the SDK in the middle of its retries', () => {
-    it("ends the SDK's wait before a retry at the deadline", async () => {
-      // Prepare: the first Start is throttled with Retry-After: 30, which the SDK waits out
-      // (up to its own delay + 5 s); the function has 3 s and keeps 2 s back.
+  describe('the deadline, in the middle of the retries', () => {
+    it('does not wait for a retry that the deadline leaves no room for', async () => {
+      // Prepare: the first Start is throttled with Retry-After: 30; the function has 3 s and
+      // keeps 2 s back, so the retry's wait would end past its deadline.
       const local = await setUp({
         faults: [
           { operation: START, error: 'ThrottlingException', retryAfterSeconds: 30, count: 1 },
@@ -589,11 +617,39 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
       expect(outcomes(local, START)).toEqual(['ThrottlingException']);
     });
 
-    // Fails today (see the report): when the deadline aborts an SDK call that has already sent
-    // requests, the SDK throws a bare AbortError without $metadata.attempts, and the adapter counts
-    // the whole call as one request. result.ts: attempts = Start requests sent on the wire.
-    it('counts every Start request sent when the deadline cuts the SDK retries short', async () => {
-      // Prepare: the first Start gets a 503, the SDK's retry then hangs until the deadline
+    it('leaves no timer running once it has returned after a deadline abort', async () => {
+      // Prepare: as above, a first Start throttled with Retry-After: 30 and a 3 s invocation;
+      // every timer created during the invocation is tracked
+      const local = await setUp({
+        faults: [
+          { operation: START, error: 'ThrottlingException', retryAfterSeconds: 30, count: 1 },
+        ],
+      });
+      const handler = await local.loadHandler({ DEADLINE_MARGIN_MS: '2000' });
+      const created: NodeJS.Timeout[] = [];
+      const hook = createHook({
+        init(_id, type, _trigger, resource) {
+          if (type === 'Timeout') created.push(resource as NodeJS.Timeout);
+        },
+      }).enable();
+
+      // Act
+      await failureOf(handler(readEvent('direct-request.json'), local.context(3_000)));
+      hook.disable();
+
+      // Assess: no wait (for a retry or anything else) outlives the invocation and holds the
+      // process open after it returned
+      type TimerState = { _destroyed: boolean; _idleTimeout: number };
+      const pendingMs = created
+        .filter((timer) => !(timer as unknown as TimerState)._destroyed && timer.hasRef())
+        .map((timer) => (timer as unknown as TimerState)._idleTimeout);
+      expect(pendingMs).toEqual([]);
+    });
+
+    // When the deadline aborts a call, the requests already sent still count:
+    // attempts = Start requests sent on the wire.
+    it('counts every Start request sent when the deadline cuts the retries short', async () => {
+      // Prepare: the first Start gets a 503, the retry then hangs until the deadline
       const local = await setUp({
         faults: [
           { operation: START, status: 503, count: 1 },
@@ -604,7 +660,7 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
 
       // Act
       const invocation = failureOf(handler(readEvent('direct-request.json'), local.context(3_000)));
-      // Two Start requests on the wire: one answered, the SDK's retry held open.
+      // Two Start requests on the wire: one answered, the retry held open.
       await vi.waitFor(() => {
         expect(outcomes(local, START)).toEqual(['ServiceUnavailable']);
         expect(local.emulator.openRequests(START)).toBe(1);

@@ -8,7 +8,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, InvalidTriggerError, ResumeFailedError } from '../../src/errors.js';
-import type { ResumeResult } from '../../src/result.js';
+import type { ResumeResult } from '../../src/types.js';
 import { arnOf, fakeAccount, MANAGED_TAG, sampleStores } from '../support/fake-account.js';
 import { lambdaContext } from '../support/lambda-context.js';
 
@@ -281,21 +281,21 @@ describe('Function: handler', () => {
     );
   });
 
-  it('builds the function on the first invocation only: one cold start, one warning', async () => {
-    // Prepare: no IDEMPOTENCY_TABLE, so building the function warns (on stderr, as a WARN);
+  it('builds the function once per execution environment: one cold start, one warning', async () => {
+    // Prepare: no IDEMPOTENCY_TABLE, so loading the module warns (on stderr, as a WARN);
     // Lambda sets AWS_LAMBDA_INITIALIZATION_TYPE, which Powertools needs to report a cold start.
     fakeAccount(sampleStores());
     delete process.env.IDEMPOTENCY_TABLE;
-    const handler = await loadHandler({
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    });
-    const stdout = captureStdout();
     const warnings: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       warnings.push(chunk.toString());
       return true;
     });
+    const handler = await loadHandler({
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    });
+    const stdout = captureStdout();
 
     // Act
     await handler(readEvent('sns-stop-alert.json'), lambdaContext());

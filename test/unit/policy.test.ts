@@ -1,16 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type Candidate,
-  type Decision,
-  decide,
-  isForeignStore,
-  matchesArnPattern,
-  type StoreSnapshot,
-} from '../../src/policy.js';
-import type { ResumeRequest } from '../../src/result.js';
+import { type Decision, decide, isForeignStore, matchesArnPattern } from '../../src/policy.js';
+import type { Candidate, ResumeRequest, StoreSnapshot } from '../../src/types.js';
 
-const HERE = { accountId: '123456789012', region: 'us-east-1' };
+const HERE = { partition: 'aws', accountId: '123456789012', region: 'us-east-1' };
 const ARN = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/a3f1c0de-5b2a';
 const OTHER_ACCOUNT_ARN = 'arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/a3f1c0de-5b2a';
 const OTHER_REGION_ARN = 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/a3f1c0de-5b2a';
@@ -64,8 +57,11 @@ function snapshot(overrides: Partial<StoreSnapshot> = {}): StoreSnapshot {
   };
 }
 
+/** A candidate as resolving gives it: foreignness computed from its ARN. */
 function candidate(overrides: Partial<StoreSnapshot> = {}, managed = true): Candidate {
-  return { eventDataStore: overrides.arn ?? ARN, managed, snapshot: snapshot(overrides) };
+  const eventDataStore = overrides.arn ?? ARN;
+  const foreign = isForeignStore(eventDataStore, HERE);
+  return { eventDataStore, managed, foreign, snapshot: snapshot(overrides) };
 }
 
 function withoutStatus(store: StoreSnapshot): StoreSnapshot {
@@ -94,7 +90,7 @@ describe('Function: decide', () => {
     },
     {
       rule: '1 store not managed, not described',
-      candidate: { eventDataStore: ARN, managed: false },
+      candidate: { eventDataStore: ARN, managed: false, foreign: false },
       expected: { action: 'skip', reason: 'not-managed' },
     },
     {
@@ -192,7 +188,6 @@ describe('Function: decide', () => {
       row.candidate,
       row.request ?? INCIDENT,
       { ...CONFIG, ...row.config },
-      HERE,
       NOW,
     );
 
@@ -207,7 +202,7 @@ describe('Function: decide', () => {
     'waits for STOPPED_INGESTION first only when the store is $status',
     ({ status, waitForStopped }) => {
       // Act
-      const decision = decide(candidate({ status }), INCIDENT, CONFIG, HERE, NOW);
+      const decision = decide(candidate({ status }), INCIDENT, CONFIG, NOW);
 
       // Assess
       expect(decision).toEqual({
@@ -303,7 +298,6 @@ describe('Function: decide', () => {
         row.candidate,
         row.request ?? INCIDENT,
         { ...CONFIG, ...row.config },
-        HERE,
         NOW,
       );
 
@@ -319,13 +313,7 @@ describe('Function: decide', () => {
       { case: 'a past date', value: '2020-01-01' },
     ])('resumes a store exempt until $case', ({ value }) => {
       // Act
-      const decision = decide(
-        candidate({ tags: { [EXEMPT_TAG]: value } }),
-        SCHEDULE,
-        CONFIG,
-        HERE,
-        NOW,
-      );
+      const decision = decide(candidate({ tags: { [EXEMPT_TAG]: value } }), SCHEDULE, CONFIG, NOW);
 
       // Assess
       expect(outcome(decision)).toEqual({ action: 'resume', reason: 'stopped' });
@@ -340,13 +328,7 @@ describe('Function: decide', () => {
       { case: 'spaces around it', value: '  2026-12-01T00:00:00Z ' },
     ])('skips a store exempt until $case', ({ value }) => {
       // Act
-      const decision = decide(
-        candidate({ tags: { [EXEMPT_TAG]: value } }),
-        SCHEDULE,
-        CONFIG,
-        HERE,
-        NOW,
-      );
+      const decision = decide(candidate({ tags: { [EXEMPT_TAG]: value } }), SCHEDULE, CONFIG, NOW);
 
       // Assess
       expect(outcome(decision)).toEqual({ action: 'skip', reason: 'exempt' });
@@ -358,7 +340,6 @@ describe('Function: decide', () => {
         candidate({ tags: { [EXEMPT_TAG]: '2026-11-25T03:30:00+01:00' } }),
         SCHEDULE,
         CONFIG,
-        HERE,
         NOW,
       );
 
@@ -376,13 +357,7 @@ describe('Function: decide', () => {
       'Fri, 01 Jan 2099 00:00:00 GMT',
     ])('does not read "%s" as an exemption, and warns', (value) => {
       // Act
-      const decision = decide(
-        candidate({ tags: { [EXEMPT_TAG]: value } }),
-        SCHEDULE,
-        CONFIG,
-        HERE,
-        NOW,
-      );
+      const decision = decide(candidate({ tags: { [EXEMPT_TAG]: value } }), SCHEDULE, CONFIG, NOW);
 
       // Assess
       expect(outcome(decision)).toEqual({ action: 'resume', reason: 'stopped' });
@@ -397,7 +372,6 @@ describe('Function: decide', () => {
         candidate({ tags: { [EXEMPT_TAG]: 'soon' } }),
         SCHEDULE,
         { ...CONFIG, dryRun: true },
-        HERE,
         NOW,
       );
 
@@ -411,18 +385,11 @@ describe('Function: decide', () => {
       const tags = { [EXEMPT_TAG]: '2099-01-01T00:00:00Z', 'ops:until': '2099-01-01T00:00:00Z' };
 
       // Act
-      const custom = decide(
-        candidate({ tags }),
-        SCHEDULE,
-        { ...CONFIG, exemptTagKey: 'x' },
-        HERE,
-        NOW,
-      );
+      const custom = decide(candidate({ tags }), SCHEDULE, { ...CONFIG, exemptTagKey: 'x' }, NOW);
       const renamed = decide(
         candidate({ tags }),
         SCHEDULE,
         { ...CONFIG, exemptTagKey: 'ops:until' },
-        HERE,
         NOW,
       );
 
@@ -441,7 +408,7 @@ describe('Function: decide', () => {
       'respects an authorized actor only on an incident ($kind → $expected)',
       ({ kind, expected }) => {
         // Act
-        const decision = decide(candidate(), { ...BREAK_GLASS_STOP, kind }, CONFIG, HERE, NOW);
+        const decision = decide(candidate(), { ...BREAK_GLASS_STOP, kind }, CONFIG, NOW);
 
         // Assess
         expect(decision.reason).toBe(expected);
@@ -463,7 +430,7 @@ describe('Function: decide', () => {
       },
     ])('resumes an incident with $case', ({ request }) => {
       // Act
-      const decision = decide(candidate(), request, CONFIG, HERE, NOW);
+      const decision = decide(candidate(), request, CONFIG, NOW);
 
       // Assess
       expect(outcome(decision)).toEqual({ action: 'resume', reason: 'stopped' });
@@ -475,7 +442,6 @@ describe('Function: decide', () => {
         candidate(),
         BREAK_GLASS_STOP,
         { ...CONFIG, authorizedStoppers: [] },
-        HERE,
         NOW,
       );
 
@@ -488,17 +454,22 @@ describe('Function: decide', () => {
     it.each<{ case: string; candidate: Candidate }>([
       {
         case: 'a managed store that was not described',
-        candidate: { eventDataStore: ARN, managed: true },
+        candidate: { eventDataStore: ARN, managed: true, foreign: false },
       },
       {
         case: 'a snapshot without status',
-        candidate: { eventDataStore: ARN, managed: true, snapshot: withoutStatus(snapshot()) },
+        candidate: {
+          eventDataStore: ARN,
+          managed: true,
+          foreign: false,
+          snapshot: withoutStatus(snapshot()),
+        },
       },
       { case: 'a status the API may add later', candidate: candidate({ status: 'ARCHIVED' }) },
     ])('never resumes $case, even in a dry run', ({ candidate: subject }) => {
       // Act
-      const live = decide(subject, SCHEDULE, CONFIG, HERE, NOW);
-      const dry = decide(subject, SCHEDULE, { ...CONFIG, dryRun: true }, HERE, NOW);
+      const live = decide(subject, SCHEDULE, CONFIG, NOW);
+      const dry = decide(subject, SCHEDULE, { ...CONFIG, dryRun: true }, NOW);
 
       // Assess
       expect(outcome(live)).toEqual({ action: 'skip', reason: 'unknown-status' });
@@ -508,10 +479,9 @@ describe('Function: decide', () => {
     it('takes an ID suffix as a store of our own', () => {
       // Act
       const decision = decide(
-        { eventDataStore: 'a3f1c0de-5b2a', managed: true, snapshot: snapshot() },
+        { eventDataStore: 'a3f1c0de-5b2a', managed: true, foreign: false, snapshot: snapshot() },
         SCHEDULE,
         CONFIG,
-        HERE,
         NOW,
       );
 
@@ -581,11 +551,12 @@ describe('Function: decide', () => {
     });
     const candidateArb: fc.Arbitrary<Candidate> = fc
       .tuple(arn, fc.boolean(), fc.option(snapshotArb, { nil: undefined }))
-      .map(([eventDataStore, managed, snap]) =>
-        snap === undefined
-          ? { eventDataStore, managed }
-          : { eventDataStore, managed, snapshot: snap },
-      );
+      .map(([eventDataStore, managed, snap]) => {
+        const foreign = isForeignStore(eventDataStore, HERE);
+        return snap === undefined
+          ? { eventDataStore, managed, foreign }
+          : { eventDataStore, managed, foreign, snapshot: snap };
+      });
     const nowArb = fc.date({
       min: new Date('2000-01-01'),
       max: new Date('2100-01-01'),
@@ -604,7 +575,7 @@ describe('Function: decide', () => {
             fc.pre(!subject.managed || isForeignStore(subject.eventDataStore, HERE));
 
             // Act
-            const decision = decide(subject, request, config, HERE, now);
+            const decision = decide(subject, request, config, now);
 
             // Assess
             expect(decision.action).toBe('skip');
@@ -627,8 +598,8 @@ describe('Function: decide', () => {
             const before = structuredClone({ subject, request, config, now });
 
             // Act
-            const first = decide(subject, request, config, HERE, now);
-            const second = decide(subject, request, config, HERE, new Date(now.getTime()));
+            const first = decide(subject, request, config, now);
+            const second = decide(subject, request, config, new Date(now.getTime()));
 
             // Assess
             expect(second).toEqual(first);

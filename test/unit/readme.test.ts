@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENV_VARS } from '../../src/config.js';
 import { ACTION_METRICS } from '../../src/metrics.js';
-import { ACTIONS, REASONS } from '../../src/result.js';
 import { API_ERRORS } from '../../src/retry-policy.js';
+import { ACTIONS, REASONS } from '../../src/types.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

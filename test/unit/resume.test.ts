@@ -20,9 +20,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type CloudTrailPort, createCloudTrail } from '../../src/cloudtrail.js';
 import { readConfig } from '../../src/config.js';
-import type { ResumeRequest } from '../../src/result.js';
 import { type ResumeDeps, resumeIngestion } from '../../src/resume.js';
 import { computeBackoffMs } from '../../src/retry-policy.js';
+import type { ResumeRequest } from '../../src/types.js';
 import {
   ACCOUNT,
   arnOf,
@@ -160,23 +160,62 @@ describe('Function: resumeIngestion', () => {
     });
   });
 
-  it('bounds the SDK retries and its own together: MAX_ATTEMPTS requests in all', async () => {
-    // Prepare: each call comes back after the SDK already sent 3 requests (throttled)
+  it('sends exactly MAX_ATTEMPTS Start requests against persistent throttling: one request per call', async () => {
+    // Prepare: the client never retries on its own, so each call is one request
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
-    mock.on(StartEventDataStoreIngestionCommand).rejects(
-      new ThrottlingException({
-        message: 'Rate exceeded',
-        $metadata: { httpStatusCode: 429, attempts: 3 },
-      }),
-    );
-    const { deps } = setup({ MAX_ATTEMPTS: '5' });
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(
+        new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
+      );
+    const { deps, lines } = setup({ MAX_ATTEMPTS: '5' });
 
     // Act
     const result = await resumeIngestion(SCHEDULE, deps);
 
-    // Assess: 3 + 3 ≥ 5, so a second call is the last; never a third
-    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 2);
-    expect(result.stores[0]).toMatchObject({ action: 'failed', errorName: 'ThrottlingException' });
+    // Assess: five requests, four retries logged by the function, then the failure
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 5);
+    expect(lines.filter((l) => l.message === 'start attempt failed')).toHaveLength(4);
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'start-failed',
+      attempts: 5,
+      errorName: 'ThrottlingException',
+    });
+  });
+
+  it('retries a read that fails transiently, within the same budget rules', async () => {
+    // Prepare: GetEventDataStore throttled twice, then answered
+    const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const throttled = () =>
+      new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+    mock
+      .on(GetEventDataStoreCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(throttled())
+      .callsFake((input: { EventDataStore: string }) => {
+        const { Tags: _tags, ...described } = find(input.EventDataStore);
+        return described;
+      });
+    const { deps, lines } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(lines.filter((l) => l.message === 'read attempt failed').map((l) => l.fields)).toEqual([
+      expect.objectContaining({
+        operation: 'GetEventDataStore',
+        attempt: 1,
+        eventDataStore: arnOf('a1'),
+      }),
+      expect.objectContaining({
+        operation: 'GetEventDataStore',
+        attempt: 2,
+        eventDataStore: arnOf('a1'),
+      }),
+    ]);
+    expect(result.stores[0]).toMatchObject({ action: 'resumed', reason: 'stopped', attempts: 1 });
   });
 
   it.each([
@@ -380,12 +419,14 @@ describe('Function: resumeIngestion', () => {
     expect(sleeps.length).toBeGreaterThan(0);
     expect(lines.filter((l) => l.level === 'error').map((l) => l.fields)).toEqual([
       expect.objectContaining({
-        errorName: 'NotVerified',
         reason: 'not-verified',
         meaning: expect.stringContaining('not seen ingesting'),
         operatorAction: expect.stringContaining('VERIFY_TIMEOUT_MS'),
       }),
     ]);
+    // No error is made up: the failure is the guard's own finding, explained by its reason.
+    expect(lines.find((l) => l.level === 'error')?.fields).not.toHaveProperty('errorName');
+    expect(result.stores[0]).not.toHaveProperty('errorName');
     expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(50);
     expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
   });
@@ -473,6 +514,33 @@ describe('Function: resumeIngestion', () => {
     expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
       [arnOf('a1'), 'resumed', 'stopped'],
     ]);
+  });
+
+  it('skips an exempt listed store once when the ListTags answer spells its ARN differently', async () => {
+    // Prepare: a1 is listed in MANAGED_EVENT_DATA_STORES and tagged; ListTags spells its ARN
+    // with another case, as the named-store path already tolerates
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock.on(ListTagsCommand).resolves({
+      ResourceTagList: [
+        {
+          ResourceId: arnOf('a1').replace('eventdatastore', 'EventDataStore'),
+          TagsList: [
+            { Key: 'ingestion-guard:managed', Value: 'true' },
+            { Key: 'ingestion-guard:exempt-until', Value: '2999-01-01T00:00:00Z' },
+          ],
+        },
+      ],
+    });
+    const { deps } = setup({ MANAGED_EVENT_DATA_STORES: arnOf('a1') });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess: one store, one result, and its exemption respected
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [arnOf('a1'), 'skipped', 'exempt'],
+    ]);
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 0);
   });
 
   it('treats a named store that does not exist in this account as not managed', async () => {
@@ -626,7 +694,7 @@ describe('Function: resumeIngestion', () => {
       kind: 'incident',
       source: 'aws.cloudtrail',
       scope: [],
-      ignored: [{ eventDataStore: 'a1', reason: 'stop-call-failed' }],
+      failedStops: ['a1'],
     };
 
     // Act
@@ -657,8 +725,8 @@ describe('Function: resumeIngestion', () => {
 
 describe('Function: resumeIngestion (deadline abort)', () => {
   it('aborts a hanging start at the deadline and fails the store cleanly', async () => {
-    // Prepare: a port whose start only ends when its abort signal fires
-    const port: CloudTrailPort = {
+    // Prepare: a port whose start only ends when the invocation's deadline fires
+    const open = (deadline: AbortSignal): CloudTrailPort => ({
       describeStore: async (arn) => ({
         arn,
         status: 'STOPPED_INGESTION',
@@ -668,13 +736,13 @@ describe('Function: resumeIngestion (deadline abort)', () => {
       }),
       listStoreArns: async () => [],
       listTags: async () => new Map(),
-      startIngestion: (_arn, { signal }) =>
+      startIngestion: () =>
         new Promise((_resolve, reject) => {
-          signal.addEventListener('abort', () =>
+          deadline.addEventListener('abort', () =>
             reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
           );
         }),
-    };
+    });
     const config = readConfig({
       AWS_REGION: REGION,
       MANAGED_EVENT_DATA_STORES: 'h1x',
@@ -685,7 +753,7 @@ describe('Function: resumeIngestion (deadline abort)', () => {
 
     // Act
     const result = await resumeIngestion(SCHEDULE, {
-      cloudtrail: port,
+      cloudtrail: { open },
       config,
       here: HERE,
       logger: { info: warn, warn, error: warn },

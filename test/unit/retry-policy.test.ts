@@ -6,8 +6,8 @@ import {
   computeBackoffMs,
   isNoSuchStore,
   NO_SUCH_STORE_ERRORS,
-  SDK_MAX_ATTEMPTS_PER_CALL,
-  sdkAttemptsFor,
+  nextStep,
+  type RetryState,
 } from '../../src/retry-policy.js';
 import { readCloudTrailModel } from '../support/botocore-model.js';
 
@@ -252,34 +252,152 @@ describe('Function: isNoSuchStore', () => {
   });
 });
 
-describe('Function: sdkAttemptsFor', () => {
-  it.each([
-    { budgetLeft: 1, expected: 1 },
-    { budgetLeft: 2, expected: 2 },
-    { budgetLeft: SDK_MAX_ATTEMPTS_PER_CALL, expected: SDK_MAX_ATTEMPTS_PER_CALL },
-    { budgetLeft: SDK_MAX_ATTEMPTS_PER_CALL + 1, expected: SDK_MAX_ATTEMPTS_PER_CALL },
-    { budgetLeft: 20, expected: SDK_MAX_ATTEMPTS_PER_CALL },
-    { budgetLeft: 0, expected: 1 },
-    { budgetLeft: -3, expected: 1 },
-  ])('gives the SDK $expected attempt(s) when $budgetLeft remain', ({ budgetLeft, expected }) => {
+describe('Function: nextStep', () => {
+  const BACKOFF = { baseDelayMs: 200, maxDelayMs: 5_000 };
+  const HALF = () => 0.5;
+  const STATE: RetryState = {
+    attempts: 1,
+    maxAttempts: 5,
+    retries: 0,
+    remainingMs: 10_000,
+    aborted: false,
+  };
+
+  it.each<{
+    case: string;
+    name: string;
+    status?: number;
+    state?: Partial<RetryState>;
+    expected: unknown;
+  }>([
+    {
+      case: 'throttling, budget and time left',
+      name: 'ThrottlingException',
+      status: 429,
+      expected: { step: 'retry', delayMs: 100 },
+    },
+    {
+      case: 'ConflictException, which the SDK would not retry',
+      name: 'ConflictException',
+      status: 409,
+      expected: { step: 'retry', delayMs: 100 },
+    },
+    {
+      case: 'a 503, third retry: the backoff doubles twice',
+      name: 'ServiceUnavailable',
+      status: 503,
+      state: { attempts: 3, retries: 2 },
+      expected: { step: 'retry', delayMs: 400 },
+    },
+    {
+      case: 'a connection reset',
+      name: 'ECONNRESET',
+      expected: { step: 'retry', delayMs: 100 },
+    },
+    {
+      case: 'a status race',
+      name: 'InvalidEventDataStoreStatusException',
+      status: 400,
+      expected: { step: 'reread' },
+    },
+    {
+      case: 'a status race with the budget spent (the caller decides after the read)',
+      name: 'InvalidEventDataStoreStatusException',
+      state: { attempts: 5 },
+      expected: { step: 'reread' },
+    },
+    {
+      case: 'a terminal error',
+      name: 'AccessDeniedException',
+      status: 400,
+      expected: { step: 'stop', cause: 'terminal' },
+    },
+    {
+      case: 'an unknown error',
+      name: 'BrandNewException',
+      status: 400,
+      expected: { step: 'stop', cause: 'terminal' },
+    },
+    {
+      case: 'throttling with the budget spent',
+      name: 'ThrottlingException',
+      state: { attempts: 5 },
+      expected: { step: 'stop', cause: 'budget' },
+    },
+    {
+      case: 'throttling when the delay would end past the deadline',
+      name: 'ThrottlingException',
+      state: { remainingMs: 100 },
+      expected: { step: 'stop', cause: 'deadline' },
+    },
+    {
+      case: 'any error once the deadline fired, even a retryable one',
+      name: 'ThrottlingException',
+      state: { aborted: true },
+      expected: { step: 'stop', cause: 'deadline' },
+    },
+  ])('after $case: $expected.step', ({ name, status, state, expected }) => {
     // Act
-    const attempts = sdkAttemptsFor(budgetLeft);
+    const step = nextStep({ name, httpStatusCode: status }, { ...STATE, ...state }, BACKOFF, HALF);
 
     // Assess
-    expect(attempts).toBe(expected);
+    expect(step).toEqual(expected);
   });
 
-  it('never gives the SDK more than the budget left, nor fewer than one attempt', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: -5, max: 1_000 }), (budgetLeft) => {
-        // Act
-        const attempts = sdkAttemptsFor(budgetLeft);
+  it("waits at least the server's Retry-After", () => {
+    // Act
+    const step = nextStep(
+      { name: 'ThrottlingException', httpStatusCode: 429, retryAfterMs: 3_000 },
+      STATE,
+      BACKOFF,
+      HALF,
+    );
 
-        // Assess
-        expect(attempts).toBeGreaterThanOrEqual(1);
-        expect(attempts).toBeLessThanOrEqual(Math.max(1, budgetLeft));
-        expect(attempts).toBeLessThanOrEqual(SDK_MAX_ATTEMPTS_PER_CALL);
-      }),
+    // Assess
+    expect(step).toEqual({ step: 'retry', delayMs: 3_000 });
+  });
+
+  it('does not retry when Retry-After asks for more time than is left', () => {
+    // Act
+    const step = nextStep(
+      { name: 'ThrottlingException', httpStatusCode: 429, retryAfterMs: 30_000 },
+      STATE,
+      BACKOFF,
+      HALF,
+    );
+
+    // Assess
+    expect(step).toEqual({ step: 'stop', cause: 'deadline' });
+  });
+
+  it('never retries past the budget or the deadline, and never waits past the time left', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('ThrottlingException', 'ConflictException', 'ECONNRESET', 'TimeoutError'),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.option(fc.integer({ min: 0, max: 60_000 }), { nil: undefined }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (name, attempts, maxAttempts, remainingMs, retryAfterMs, draw) => {
+          // Act
+          const step = nextStep(
+            { name, retryAfterMs },
+            { attempts, maxAttempts, retries: attempts - 1, remainingMs, aborted: false },
+            BACKOFF,
+            () => draw,
+          );
+
+          // Assess
+          if (step.step === 'retry') {
+            expect(attempts).toBeLessThan(maxAttempts);
+            expect(step.delayMs).toBeLessThan(remainingMs);
+            expect(step.delayMs).toBeGreaterThanOrEqual(retryAfterMs ?? 0);
+          } else {
+            expect(step).toMatchObject({ step: 'stop' });
+          }
+        },
+      ),
     );
   });
 });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidTriggerError } from '../../src/errors.js';
-import type { ResumeRequest } from '../../src/result.js';
 import { parseTrigger } from '../../src/trigger.js';
+import type { ResumeRequest } from '../../src/types.js';
 
 const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
 /** The stores file feeds the emulator; every other file in events/ is a trigger. */
@@ -36,7 +36,7 @@ function project(request: ResumeRequest) {
     actor: request.actor,
     source: request.source,
     dryRun: request.dryRun,
-    ignored: request.ignored,
+    failedStops: request.failedStops,
   };
 }
 type Expected = ReturnType<typeof project>;
@@ -116,7 +116,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.cloudwatch',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'direct-request-all-dry-run.json': {
     kind: 'manual',
@@ -125,7 +125,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'direct',
     dryRun: true,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'direct-request-many.json': {
     kind: 'schedule',
@@ -134,7 +134,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.scheduler',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'direct-request.json': {
     kind: 'manual',
@@ -143,7 +143,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'direct',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'eventbridge-stop-failed.json': {
     kind: 'incident',
@@ -152,7 +152,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: MALLORY,
     source: 'aws.cloudtrail',
     dryRun: undefined,
-    ignored: [{ eventDataStore: ARN, reason: 'stop-call-failed' }],
+    failedStops: [ARN],
   },
   'eventbridge-stop-id-suffix.json': {
     kind: 'incident',
@@ -161,7 +161,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: MALLORY,
     source: 'aws.cloudtrail',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'eventbridge-stop-logging.json': {
     kind: 'incident',
@@ -170,7 +170,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: MALLORY,
     source: 'aws.cloudtrail',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'eventbridge-stop.json': {
     kind: 'incident',
@@ -179,7 +179,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: MALLORY,
     source: 'aws.cloudtrail',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'schedule-eventbridge-rule.json': {
     kind: 'schedule',
@@ -188,7 +188,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.events',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'schedule-scheduler-default.json': {
     kind: 'schedule',
@@ -197,7 +197,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.scheduler',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'schedule-scheduler-input.json': {
     kind: 'schedule',
@@ -206,7 +206,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.scheduler',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'sns-alarm-alarm.json': {
     kind: 'incident',
@@ -215,7 +215,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.cloudwatch',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'sns-alarm-ok.json': {
     kind: 'incident',
@@ -224,7 +224,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.cloudwatch',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'sns-plain-text.json': {
     kind: 'incident',
@@ -233,7 +233,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: undefined,
     source: 'aws.sns',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
   'sns-stop-alert.json': {
     kind: 'incident',
@@ -243,7 +243,7 @@ const SAMPLES: Record<string, Expected> = {
     actor: MALLORY,
     source: 'aws.cloudtrail',
     dryRun: undefined,
-    ignored: undefined,
+    failedStops: undefined,
   },
 };
 
@@ -317,7 +317,7 @@ describe('Function: parseTrigger', () => {
         actor: undefined,
         source: 'aws.events',
         dryRun: undefined,
-        ignored: undefined,
+        failedStops: undefined,
       });
     });
   });
@@ -484,7 +484,7 @@ describe('Function: parseTrigger', () => {
 
       // Assess
       expect(request.scope).toEqual([]);
-      expect(request.ignored).toEqual([{ eventDataStore: ARN, reason: 'stop-call-failed' }]);
+      expect(request.failedStops).toEqual([ARN]);
       expect(request.deliveryId).toBe('ct-event-1');
     });
 
@@ -560,7 +560,7 @@ describe('Function: parseTrigger', () => {
         actor: undefined,
         source: 'aws.guardduty',
         dryRun: undefined,
-        ignored: undefined,
+        failedStops: undefined,
       });
     });
 
@@ -662,7 +662,7 @@ describe('Function: parseTrigger', () => {
 
       // Assess
       expect(request.scope).toEqual([]);
-      expect(request.ignored).toEqual([{ eventDataStore: ARN, reason: 'stop-call-failed' }]);
+      expect(request.failedStops).toEqual([ARN]);
     });
 
     it.each([
@@ -938,7 +938,7 @@ describe('Function: parseTrigger', () => {
       expect(request.actor).toBeUndefined();
     });
 
-    it('collects the ignored stores of every record', () => {
+    it('collects the failed stops of every record', () => {
       // Prepare
       const failedA = apiCall({ eventID: 'e1', errorCode: 'AccessDenied' });
       const failedB = apiCall({
@@ -952,10 +952,7 @@ describe('Function: parseTrigger', () => {
 
       // Assess
       expect(request.scope).toEqual([]);
-      expect(request.ignored).toEqual([
-        { eventDataStore: ARN, reason: 'stop-call-failed' },
-        { eventDataStore: ARN_B, reason: 'stop-call-failed' },
-      ]);
+      expect(request.failedStops).toEqual([ARN, ARN_B]);
     });
 
     it('is a dry run only when every record asks for one', () => {
@@ -1114,9 +1111,7 @@ describe('Function: parseTrigger', () => {
       if (request.scope !== 'managed') {
         for (const id of request.scope) expect(id).toMatch(IDENTIFIER_RULE);
       }
-      for (const ignored of request.ignored ?? []) {
-        expect(ignored.eventDataStore).toMatch(IDENTIFIER_RULE);
-      }
+      for (const id of request.failedStops ?? []) expect(id).toMatch(IDENTIFIER_RULE);
     }
 
     it('throws nothing but InvalidTriggerError for arbitrary JSON', () => {

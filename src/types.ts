@@ -1,4 +1,4 @@
-/** The data that flows through the function: request in, result out (types only). */
+/** The data that flows through the function, and the shapes its parts share (types only). */
 
 export type TriggerKind = 'schedule' | 'incident' | 'manual';
 
@@ -7,12 +7,6 @@ export interface Actor {
   readonly arn: string;
   /** For an assumed role: the session issuer's role ARN. */
   readonly roleArn?: string;
-}
-
-/** A store named by the event that is reported but never acted on (e.g. a stop that failed). */
-export interface IgnoredStore {
-  readonly eventDataStore: string;
-  readonly reason: 'stop-call-failed';
 }
 
 /** What any supported event asks for, normalised by `parseTrigger`. */
@@ -28,15 +22,17 @@ export interface ResumeRequest {
   readonly dryRun?: boolean;
   /** Free text from a request object, logged. */
   readonly note?: string;
-  readonly ignored?: readonly IgnoredStore[];
+  /** Stores named by a stop call that failed: reported, never acted on. */
+  readonly failedStops?: readonly string[];
 }
 
 export const ACTIONS = ['resumed', 'would-resume', 'skipped', 'failed'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** Reason codes of DESIGN §4 (decision) and of what happens after it. Dashboards key on them. */
+/** Reason codes: of the decision, then of what happens after it. Dashboards key on them. */
 export const REASONS = {
-  // §4, in rule order
+  // the decision, in rule order
+  stopCallFailed: 'stop-call-failed',
   notManaged: 'not-managed',
   foreignStore: 'foreign-store',
   alreadyIngesting: 'already-ingesting',
@@ -47,9 +43,7 @@ export const REASONS = {
   authorizedStop: 'authorized-stop',
   dryRun: 'dry-run',
   stopped: 'stopped',
-  // the trigger (§2)
-  stopCallFailed: 'stop-call-failed',
-  // after the decision (§5)
+  // after the decision
   startedConcurrently: 'started-concurrently',
   unknownStatus: 'unknown-status',
   describeFailed: 'describe-failed',
@@ -67,10 +61,10 @@ export interface StoreResult {
   readonly statusBefore?: string;
   readonly action: Action;
   readonly reason: Reason;
-  /** StartEventDataStoreIngestion requests sent on the wire (the SDK's retries included). */
+  /** StartEventDataStoreIngestion requests sent on the wire. */
   readonly attempts: number;
   readonly statusAfter?: string;
-  /** The API error behind a failure. */
+  /** The error behind a failure, when there was one. */
   readonly errorName?: string;
 }
 
@@ -89,4 +83,47 @@ export interface ResumeResult {
     readonly skipped: number;
     readonly failed: number;
   };
+}
+
+/** Where the function runs: the account and partition from its context, the region from env. */
+export interface Here {
+  readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** What the function knows of one store when it decides (GetEventDataStore and ListTags). */
+export interface StoreSnapshot {
+  readonly arn: string;
+  readonly name?: string;
+  readonly status?: string;
+  /** Every `eventCategory` value in the store's advanced event selectors. */
+  readonly categories: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly organizationEnabled: boolean;
+}
+
+export type Tags = Readonly<Record<string, string>>;
+
+/** One store in scope, as resolved once: every fact the decision needs besides its snapshot. */
+export interface Candidate {
+  /** The store's ARN (an ID named by the event is completed with our account and region). */
+  readonly eventDataStore: string;
+  readonly managed: boolean;
+  /** Of another partition, account or region than the function's. */
+  readonly foreign: boolean;
+  /** Named only by a stop call that failed. */
+  readonly stopCallFailed?: boolean;
+  /** Its tags, when resolving already read them. */
+  readonly tags?: Tags;
+  /** Read by `describe` for a managed store of our own. */
+  readonly snapshot?: StoreSnapshot;
+}
+
+/** The part of Powertools' Logger the use case needs (fixed message, data in fields). */
+export type LogFields = Record<string, unknown>;
+export interface LoggerLike {
+  info(message: string, fields: LogFields): void;
+  warn(message: string, fields: LogFields): void;
+  error(message: string, fields: LogFields): void;
 }
