@@ -1,5 +1,5 @@
 /**
- * DESIGN §8: one round of work per deliveryId, with Powertools idempotency on DynamoDB. The key
+ * One round of work per deliveryId, with Powertools idempotency on DynamoDB. The key
  * is the normalised `deliveryId`, never the raw event, so one CloudTrail stop seen through the
  * EventBridge rule and through SNS is one key.
  *

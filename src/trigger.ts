@@ -3,7 +3,7 @@ import { findStoreArns, isStoreIdentifier } from './identifiers.js';
 import type { Actor, ResumeRequest } from './types.js';
 
 /**
- * Turns any supported event into one `ResumeRequest` (DESIGN §2). No I/O.
+ * Turns any supported event into one `ResumeRequest`. No I/O.
  * Lenient where real senders are sloppy, strict on identifiers and request objects.
  */
 export function parseTrigger(event: unknown): ResumeRequest {

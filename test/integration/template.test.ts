@@ -30,7 +30,7 @@ const POWERTOOLS_VARS = [
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_METRICS_NAMESPACE',
 ] as const;
-/** The rule of reference/cloudtrail-lake-api.md: successful stops only. */
+/** The rule the template must hold: successful stops only. */
 const STOP_PATTERN = {
   source: ['aws.cloudtrail'],
   'detail-type': ['AWS API Call via CloudTrail'],

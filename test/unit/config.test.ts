@@ -23,7 +23,7 @@ describe('Function: readConfig', () => {
     // Act
     const config = readConfig(BASE);
 
-    // Assess — DESIGN §9
+    // Assess — the defaults of the configuration table
     expect(config).toMatchObject({
       region: 'eu-west-1',
       managedStores: ['a3f1c0de'],

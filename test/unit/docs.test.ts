@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, ENV_VARS } from '../../src/config.js';
 import { ACTION_METRICS } from '../../src/metrics.js';
-import { ACTIONS, REASONS } from '../../src/result.js';
 import { API_ERRORS } from '../../src/retry-policy.js';
+import { ACTIONS, REASONS } from '../../src/types.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');

@@ -6,7 +6,7 @@ const ARN = `arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/${ID}`;
 const OTHER_ARN = 'arn:aws:cloudtrail:eu-west-1:210987654321:eventdatastore/b7e2d1f0-6c3b';
 
 describe('Function: isStoreIdentifier', () => {
-  // The API's rule (reference/cloudtrail-lake-api.md): 3–256 characters of [a-zA-Z0-9._/\-:].
+  // The API's rule (the service model): 3–256 characters of [a-zA-Z0-9._/\-:].
   it.each([
     { case: '3 characters (the minimum)', value: 'abc', expected: true },
     { case: '256 characters (the maximum)', value: 'a'.repeat(256), expected: true },

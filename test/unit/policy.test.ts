@@ -75,7 +75,7 @@ function outcome(decision: Decision): { action: string; reason: string } {
 }
 
 describe('Function: decide', () => {
-  // DESIGN §4, in rule order: each row is the first rule that matches.
+  // The decision rules, in order: each row is the first rule that matches.
   it.each<{
     rule: string;
     candidate: Candidate;

@@ -11,7 +11,7 @@ import {
 } from '../../src/retry-policy.js';
 import { readCloudTrailModel } from '../support/botocore-model.js';
 
-/** The operations the function calls (DESIGN §1, reference/cloudtrail-lake-api.md). */
+/** The operations the function calls. */
 const OPERATIONS = [
   'GetEventDataStore',
   'ListEventDataStores',
@@ -45,7 +45,7 @@ const MODEL_ROWS = [...MODEL_ERRORS].flatMap(([operation, names]) =>
   names.map((name) => ({ operation, name })),
 );
 
-/** DESIGN §5: the StartEventDataStoreIngestion errors that are not terminal. */
+/** The StartEventDataStoreIngestion errors that are not terminal. */
 const START_NOT_TERMINAL: Record<string, 'retryable' | 'race'> = {
   ConflictException: 'retryable',
   InvalidEventDataStoreStatusException: 'race',

@@ -105,7 +105,7 @@ function alarmNotification(state: string): Json {
   };
 }
 
-/** Expectations for every sample event, derived from DESIGN §2. */
+/** Expectations for every sample event, from the trigger table of docs/design.md. */
 const SAMPLES: Record<string, Expected> = {
   'cloudwatch-alarm-action.json': {
     kind: 'incident',
