@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError } from './api-error.js';
 import {
   createFaultInjector,
   type FaultInjector,
@@ -19,16 +20,23 @@ import {
   type OperationName,
   parseFaultRules,
   resolveFaultError,
-  statusOfErrorCode,
 } from './faults.js';
 import {
-  isStoreIdentifier,
-  parseStoreArn,
-  parseStores,
-  type StoreInput,
-  type StoreStatus,
-  type Tag,
-} from './stores-file.js';
+  createStoreBook,
+  type OperationInput,
+  STORE_OUTPUT_MEMBERS,
+  type StoreBook,
+  type StoreBookOptions,
+  type StoreState,
+} from './store-book.js';
+import type { StoreInput } from './stores-file.js';
+
+export type { StoreState } from './store-book.js';
+export {
+  INGESTING_CATEGORIES,
+  LIST_TAGS_MAX_RESOURCES,
+  STORE_OUTPUT_MEMBERS,
+} from './store-book.js';
 
 /** The X-Amz-Target prefix of the model (botocore, the API reference). */
 export const TARGET_PREFIX = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.';
@@ -46,25 +54,6 @@ export interface OperationSpec {
   /** Error codes returned although the model does not list them for the operation (a choice). */
   readonly unmodelledErrors: readonly string[];
 }
-
-/** The members of a GetEventDataStore response. */
-export const STORE_OUTPUT_MEMBERS = [
-  'EventDataStoreArn',
-  'Name',
-  'Status',
-  'AdvancedEventSelectors',
-  'MultiRegionEnabled',
-  'OrganizationEnabled',
-  'RetentionPeriod',
-  'TerminationProtectionEnabled',
-  'CreatedTimestamp',
-  'UpdatedTimestamp',
-  'KmsKeyId',
-  'BillingMode',
-  'FederationStatus',
-  'FederationRoleArn',
-  'PartitionKeys',
-] as const satisfies readonly (keyof StoreInput)[];
 
 const INGESTION_ERRORS = [
   'InvalidParameterException',
@@ -127,11 +116,6 @@ export const PROTOCOL_ERRORS = [
   'InternalFailure',
 ] as const;
 
-/** The categories StartEventDataStoreIngestion and StopEventDataStoreIngestion accept. */
-export const INGESTING_CATEGORIES = ['Management', 'Data', 'NetworkActivity', 'ConfigurationItem'];
-
-export const LIST_TAGS_MAX_RESOURCES = 20;
-
 export interface CallRecord {
   readonly operation: string;
   /** As sent; for ListTags the ARNs of ResourceIdList joined by ','; absent for ListEventDataStores. */
@@ -140,34 +124,14 @@ export interface CallRecord {
   readonly outcome: string;
 }
 
-/** A store as the emulator holds it: the stores-file shape, with what the emulator fills in. */
-export type StoreState = StoreInput & {
-  Status: StoreStatus;
-  CreatedTimestamp: number;
-  UpdatedTimestamp: number;
-  Tags: Tag[];
-};
-
-export interface EmulatorOptions {
+/** The store book's options (delays, paging, clock), and the server's. */
+export interface EmulatorOptions extends StoreBookOptions {
   stores: readonly StoreInput[];
   faults?: readonly FaultRule[];
-  /** STARTING_INGESTION lasts this long. @default 100 */
-  startDelayMs?: number;
-  /** STOPPING_INGESTION lasts this long. @default 100 */
-  stopDelayMs?: number;
-  /** Page size of ListEventDataStores without MaxResults. @default 100 */
-  defaultMaxResults?: number;
-  /**
-   * Most stores one ListEventDataStores page holds, whatever MaxResults asks for (the real
-   * service may return fewer items than MaxResults). @default no cap
-   */
-  maxPageSize?: number;
   /** @default 0 (any free port) */
   port?: number;
   /** Random source for fault `rate`, [0, 1). @default Math.random */
   random?: () => number;
-  /** Clock in epoch milliseconds. @default Date.now */
-  now?: () => number;
 }
 
 export interface Emulator {
@@ -191,56 +155,8 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
-  /** Extra response headers (an injected fault's `Retry-After`). */
-  readonly headers: Readonly<Record<string, string>>;
-
-  constructor(
-    code: string,
-    message: string,
-    status = statusOfErrorCode(code),
-    headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.status = status;
-    this.headers = headers;
-  }
-}
-
-interface Transition {
-  to: StoreStatus;
-  atMs: number;
-}
-
-interface StoreEntry {
-  state: StoreState;
-  transition?: Transition;
-}
-
-const toSeconds = (ms: number): number => ms / 1000;
-const idOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function encodeToken(offset: number): string {
-  return Buffer.from(`eds:${offset}`).toString('base64url');
-}
-
-function decodeToken(token: unknown, storeCount: number): number {
-  const match =
-    typeof token === 'string'
-      ? /^eds:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString())
-      : null;
-  const offset = Number(match?.[1]);
-  if (!match || offset < 1 || offset > storeCount || encodeToken(offset) !== token) {
-    throw new ApiError('InvalidNextTokenException', 'A token that is not valid was provided.');
-  }
-  return offset;
-}
 
 /** The operation an X-Amz-Target names (either prefix); the header as is when it has neither. */
 function operationOf(target: string | string[] | undefined): string {
@@ -288,41 +204,27 @@ function storesNamedBy(operation: OperationName, input: Record<string, unknown>)
   return typeof input.EventDataStore === 'string' ? [input.EventDataStore] : [];
 }
 
-function hasIngestingCategory(state: StoreState): boolean {
-  return (state.AdvancedEventSelectors ?? []).some((selector) =>
-    selector.FieldSelectors.some(
-      (field) =>
-        field.Field === 'eventCategory' &&
-        (field.Equals ?? []).some((category) => INGESTING_CATEGORIES.includes(category)),
-    ),
-  );
-}
-
-function toResponse(state: StoreState): Record<string, unknown> {
-  const response: Record<string, unknown> = {};
-  for (const member of STORE_OUTPUT_MEMBERS) {
-    if (state[member] !== undefined) response[member] = structuredClone(state[member]);
-  }
-  return response;
-}
-
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The store book's operation behind each emulated operation. */
+const OPERATIONS: Record<OperationName, (book: StoreBook, input: OperationInput) => object> = {
+  GetEventDataStore: (book, input) => book.getEventDataStore(input),
+  ListEventDataStores: (book, input) => book.listEventDataStores(input),
+  ListTags: (book, input) => book.listTags(input),
+  StartEventDataStoreIngestion: (book, input) => book.startIngestion(input),
+  StopEventDataStoreIngestion: (book, input) => book.stopIngestion(input),
+};
+
 /** Starts the emulator on 127.0.0.1; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const startDelayMs = options.startDelayMs ?? 100;
-  const stopDelayMs = options.stopDelayMs ?? 100;
-  const defaultMaxResults = options.defaultMaxResults ?? 100;
-  const maxPageSize = options.maxPageSize ?? Number.POSITIVE_INFINITY;
   const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
   const closing = new AbortController();
   const callLog: CallRecord[] = [];
-  let entries: StoreEntry[] = [];
+  let book: StoreBook = createStoreBook(options.stores, options);
   let injector: FaultInjector = createFaultInjector([]);
   const open = new Map<string, { now: number; peak: number }>();
   const ALL = '*';
@@ -334,167 +236,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       open.set(key, entry);
     }
   }
-
-  function loadStores(stores: readonly StoreInput[]): void {
-    const nowMs = now();
-    entries = parseStores(stores).map((store) => {
-      const createdS = store.CreatedTimestamp ?? toSeconds(nowMs);
-      const state: StoreState = {
-        ...store,
-        Status: store.Status ?? 'ENABLED',
-        CreatedTimestamp: createdS,
-        UpdatedTimestamp: store.UpdatedTimestamp ?? createdS,
-        Tags: store.Tags ?? [],
-      };
-      if (state.Status === 'STARTING_INGESTION') {
-        return { state, transition: { to: 'ENABLED', atMs: nowMs + startDelayMs } };
-      }
-      if (state.Status === 'STOPPING_INGESTION') {
-        return { state, transition: { to: 'STOPPED_INGESTION', atMs: nowMs + stopDelayMs } };
-      }
-      return { state };
-    });
-  }
-
-  function settleAll(nowMs: number): void {
-    for (const entry of entries) {
-      if (entry.transition && nowMs >= entry.transition.atMs) {
-        entry.state.Status = entry.transition.to;
-        entry.state.UpdatedTimestamp = toSeconds(entry.transition.atMs);
-        delete entry.transition;
-      }
-    }
-  }
-
-  function findStore(identifier: unknown): StoreEntry {
-    if (typeof identifier !== 'string') {
-      throw new ApiError('InvalidParameterException', 'EventDataStore is required.');
-    }
-    const isArn = identifier.startsWith('arn:');
-    if (!isStoreIdentifier(identifier) || (isArn && !parseStoreArn(identifier))) {
-      throw new ApiError(
-        'EventDataStoreARNInvalidException',
-        'The specified event data store ARN is not valid or does not map to an event data store in your account.',
-      );
-    }
-    const entry = entries.find((candidate) =>
-      isArn
-        ? candidate.state.EventDataStoreArn === identifier
-        : idOf(candidate.state.EventDataStoreArn) === identifier,
-    );
-    if (!entry) {
-      throw new ApiError(
-        'EventDataStoreNotFoundException',
-        `The specified event data store ${identifier} was not found.`,
-      );
-    }
-    return entry;
-  }
-
-  function changeIngestion(
-    input: Record<string, unknown>,
-    nowMs: number,
-    from: StoreStatus,
-    via: StoreStatus,
-    transition: Transition,
-  ): Record<string, never> {
-    const entry = findStore(input.EventDataStore);
-    const { state } = entry;
-    if (state.OrganizationEnabled === true && state.EmulatorCallerIsManagementAccount === false) {
-      throw new ApiError(
-        'NotOrganizationMasterAccountException',
-        'This operation on an organization event data store must be called from the management account.',
-      );
-    }
-    if (state.Status !== from) {
-      throw new ApiError(
-        'InvalidEventDataStoreStatusException',
-        `The event data store status is ${state.Status}; the operation needs ${from}.`,
-      );
-    }
-    if (!hasIngestingCategory(state)) {
-      throw new ApiError(
-        'InvalidEventDataStoreCategoryException',
-        `The eventCategory must be one of ${INGESTING_CATEGORIES.join(', ')}.`,
-      );
-    }
-    state.Status = via;
-    state.UpdatedTimestamp = toSeconds(nowMs);
-    entry.transition = transition;
-    return {};
-  }
-
-  const handlers: Record<
-    OperationName,
-    (input: Record<string, unknown>, nowMs: number) => Record<string, unknown>
-  > = {
-    GetEventDataStore: (input) => toResponse(findStore(input.EventDataStore).state),
-    ListEventDataStores: (input) => {
-      const maxResults = input.MaxResults ?? defaultMaxResults;
-      if (
-        !Number.isInteger(maxResults) ||
-        (maxResults as number) < 1 ||
-        (maxResults as number) > 1000
-      ) {
-        throw new ApiError('InvalidMaxResultsException', 'MaxResults must be from 1 to 1000.');
-      }
-      const offset =
-        input.NextToken === undefined ? 0 : decodeToken(input.NextToken, entries.length);
-      const end = offset + Math.min(maxResults as number, maxPageSize);
-      return {
-        EventDataStores: entries
-          .slice(offset, end)
-          .map(({ state }) => ({ EventDataStoreArn: state.EventDataStoreArn, Name: state.Name })),
-        ...(end < entries.length ? { NextToken: encodeToken(end) } : {}),
-      };
-    },
-    ListTags: (input) => {
-      const list = input.ResourceIdList;
-      if (!Array.isArray(list) || list.length === 0 || list.length > LIST_TAGS_MAX_RESOURCES) {
-        throw new ApiError(
-          'InvalidParameterException',
-          `ResourceIdList must hold 1 to ${LIST_TAGS_MAX_RESOURCES} ARNs.`,
-        );
-      }
-      return {
-        ResourceTagList: list.map((resourceId: unknown) => {
-          if (
-            typeof resourceId !== 'string' ||
-            !/^arn:[^:]+:cloudtrail:[^:]*:\d{12}:.+/.test(resourceId)
-          ) {
-            throw new ApiError(
-              'CloudTrailARNInvalidException',
-              `${String(resourceId)} is not a valid ARN.`,
-            );
-          }
-          if (!parseStoreArn(resourceId)) {
-            throw new ApiError(
-              'ResourceNotFoundException',
-              `Resource ${resourceId} was not found.`,
-            );
-          }
-          const entry = entries.find(({ state }) => state.EventDataStoreArn === resourceId);
-          if (!entry) {
-            throw new ApiError(
-              'EventDataStoreNotFoundException',
-              `The specified event data store ${resourceId} was not found.`,
-            );
-          }
-          return { ResourceId: resourceId, TagsList: structuredClone(entry.state.Tags) };
-        }),
-      };
-    },
-    StartEventDataStoreIngestion: (input, nowMs) =>
-      changeIngestion(input, nowMs, 'STOPPED_INGESTION', 'STARTING_INGESTION', {
-        to: 'ENABLED',
-        atMs: nowMs + startDelayMs,
-      }),
-    StopEventDataStoreIngestion: (input, nowMs) =>
-      changeIngestion(input, nowMs, 'ENABLED', 'STOPPING_INGESTION', {
-        to: 'STOPPED_INGESTION',
-        atMs: nowMs + stopDelayMs,
-      }),
-  };
 
   function send(
     response: ServerResponse,
@@ -553,9 +294,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
         );
       }
-      const nowMs = now();
-      settleAll(nowMs);
-      const output = handlers[known](input, nowMs);
+      const output = OPERATIONS[known](book, input);
       record('ok');
       send(response, 200, output);
     } catch (error) {
@@ -574,7 +313,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
   }
 
-  loadStores(options.stores);
   injector = createFaultInjector(parseFaultRules(options.faults ?? []), random);
   const server = createServer((request, response) => {
     // 'close' comes when the response is sent, the socket reset, or the client gone.
@@ -600,14 +338,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return callLog;
     },
     stores() {
-      settleAll(now());
-      return entries.map(({ state }) => structuredClone(state));
+      return book.stores();
     },
     setFaults(rules) {
       injector = createFaultInjector(parseFaultRules(rules), random);
     },
     setStores(stores) {
-      loadStores(stores);
+      book = createStoreBook(stores, options);
     },
     resetCalls() {
       callLog.length = 0;
