@@ -1,5 +1,5 @@
 /**
- * `npm start -- [options]`: the local twin of `sam local invoke` (DESIGN §10).
+ * `npm start -- [options]`: the local twin of `sam local invoke`.
  * Runs the built function (dist/handler.mjs, the artifact SAM ships) against the CloudTrail Lake
  * emulator and an embedded DynamoDB, or with --aws against the real account of the ambient
  * credentials. Logs go to stderr, the handler's return value (JSON) to stdout.
