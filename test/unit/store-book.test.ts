@@ -6,36 +6,31 @@ import {
   type StoreBook,
   type StoreBookOptions,
 } from '../../local/store-book.js';
-import type { AdvancedEventSelector, StoreInput, StoreStatus } from '../../local/stores-file.js';
+import type { StoreInput, StoreStatus } from '../../local/stores-file.js';
+import {
+  ACCEPTED_CATEGORIES,
+  arnOf,
+  createClock,
+  INVALID_IDENTIFIER_CASES,
+  INVALID_RESOURCE_LIST_CASES,
+  INVALID_TOKEN_CASES,
+  makeStore,
+  REFUSED_SELECTOR_CASES,
+  START_MS,
+  START_REFUSED_STATUSES,
+  STOP_REFUSED_STATUSES,
+  selectorsFor,
+  storesWithSelectors,
+} from './store-cases.js';
 
-const ARN_PREFIX = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/';
-const START_MS = Date.UTC(2026, 0, 1);
 const START_S = START_MS / 1000;
 
-const arnOf = (id: string): string => `${ARN_PREFIX}${id}`;
-
-const selectorsFor = (category: string): AdvancedEventSelector[] => [
-  { FieldSelectors: [{ Field: 'eventCategory', Equals: [category] }] },
+/** Every `EventDataStore` value refused with a store `abc-1`: [label, value, code, HTTP status]. */
+const REFUSED_IDENTIFIERS: [string, unknown, string, number][] = [
+  ...INVALID_IDENTIFIER_CASES,
+  ['that is missing', undefined, 'InvalidParameterException', 400],
+  ['that is not a string', 7, 'InvalidParameterException', 400],
 ];
-
-function makeStore(id: string, overrides: Partial<StoreInput> = {}): StoreInput {
-  return {
-    EventDataStoreArn: arnOf(id),
-    Name: `store-${id}`,
-    Status: 'STOPPED_INGESTION',
-    AdvancedEventSelectors: selectorsFor('Management'),
-    CreatedTimestamp: 1_704_067_200,
-    UpdatedTimestamp: 1_764_028_800,
-    Tags: [{ Key: 'team', Value: id }],
-    ...overrides,
-  };
-}
-
-/** A fake clock: the book's `now`, moved by hand. */
-function createClock(): { now: () => number; advance: (ms: number) => void } {
-  let nowMs = START_MS;
-  return { now: () => nowMs, advance: (ms) => (nowMs += ms) };
-}
 
 /** A book over the stores on a fake clock that starts at START_MS. */
 function bookOf(
@@ -212,14 +207,8 @@ describe('Function: createStoreBook', () => {
     });
   });
 
-  describe('Start and Stop status rules', () => {
-    it.each<StoreStatus>([
-      'ENABLED',
-      'STARTING_INGESTION',
-      'STOPPING_INGESTION',
-      'CREATED',
-      'PENDING_DELETION',
-    ])('refuses to start a store in %s and leaves it so', (status) => {
+  describe('Start and Stop status, organization and identifier rules', () => {
+    it.each(START_REFUSED_STATUSES)('refuses to start a store in %s and leaves it so', (status) => {
       // Prepare
       const { book } = bookOf([makeStore('abc-1', { Status: status })]);
 
@@ -232,13 +221,7 @@ describe('Function: createStoreBook', () => {
       expect(book.stores()[0]).toMatchObject({ Status: status, UpdatedTimestamp: 1_764_028_800 });
     });
 
-    it.each<StoreStatus>([
-      'STOPPED_INGESTION',
-      'STARTING_INGESTION',
-      'STOPPING_INGESTION',
-      'CREATED',
-      'PENDING_DELETION',
-    ])('refuses to stop a store in %s and leaves it so', (status) => {
+    it.each(STOP_REFUSED_STATUSES)('refuses to stop a store in %s and leaves it so', (status) => {
       // Prepare
       const { book } = bookOf([makeStore('abc-1', { Status: status })]);
 
@@ -280,79 +263,49 @@ describe('Function: createStoreBook', () => {
       expect(statusOf(book, 'abc-1')).toBe('STARTING_INGESTION');
     });
 
-    it.each([
-      ['no EventDataStore', {}, 'InvalidParameterException', 400],
-      [
-        'an EventDataStore that is not a string',
-        { EventDataStore: 7 },
-        'InvalidParameterException',
-        400,
-      ],
-      [
-        'a malformed identifier',
-        { EventDataStore: 'a!' },
-        'EventDataStoreARNInvalidException',
-        400,
-      ],
-      ['an unknown ID', { EventDataStore: 'abc-9' }, 'EventDataStoreNotFoundException', 404],
-    ])('refuses to start or stop %s', (_label, input, code, status) => {
-      // Prepare
-      const { book } = bookOf([makeStore('abc-1')]);
+    it.each(REFUSED_IDENTIFIERS)(
+      'refuses to start or stop by an identifier %s',
+      (_label, identifier, code, status) => {
+        // Prepare
+        const { book } = bookOf([makeStore('abc-1')]);
 
-      // Act
-      const startError = errorOf(() => book.startIngestion(input));
-      const stopError = errorOf(() => book.stopIngestion(input));
+        // Act
+        const startError = errorOf(() => book.startIngestion({ EventDataStore: identifier }));
+        const stopError = errorOf(() => book.stopIngestion({ EventDataStore: identifier }));
 
-      // Assess
-      expect(startError).toMatchObject({ code, status });
-      expect(stopError).toMatchObject({ code, status });
-    });
+        // Assess
+        expect(startError).toMatchObject({ code, status });
+        expect(stopError).toMatchObject({ code, status });
+      },
+    );
   });
 
   describe('Start and Stop category rule', () => {
-    it.each(['Management', 'Data', 'NetworkActivity', 'ConfigurationItem'])(
-      'starts and stops a store of category %s',
-      (category) => {
-        // Prepare
-        const selectors = selectorsFor(category);
-        const { book } = bookOf([
-          makeStore('abc-1', { AdvancedEventSelectors: selectors }),
-          makeStore('abc-2', { AdvancedEventSelectors: selectors, Status: 'ENABLED' }),
-        ]);
+    it.each(ACCEPTED_CATEGORIES)('starts and stops a store of category %s', (category) => {
+      // Prepare
+      const selectors = selectorsFor(category);
+      const { book } = bookOf([
+        makeStore('abc-1', { AdvancedEventSelectors: selectors }),
+        makeStore('abc-2', { AdvancedEventSelectors: selectors, Status: 'ENABLED' }),
+      ]);
 
-        // Act
-        book.startIngestion({ EventDataStore: 'abc-1' });
-        book.stopIngestion({ EventDataStore: 'abc-2' });
+      // Act
+      book.startIngestion({ EventDataStore: 'abc-1' });
+      book.stopIngestion({ EventDataStore: 'abc-2' });
 
-        // Assess
-        expect(book.stores().map((store) => store.Status)).toEqual([
-          'STARTING_INGESTION',
-          'STOPPING_INGESTION',
-        ]);
-      },
-    );
+      // Assess
+      expect(book.stores().map((store) => store.Status)).toEqual([
+        'STARTING_INGESTION',
+        'STOPPING_INGESTION',
+      ]);
+    });
 
     it.each([
-      ['Insight', selectorsFor('Insight')],
-      ['ActivityAuditLog', selectorsFor('ActivityAuditLog')],
-      ['Evidence', selectorsFor('Evidence')],
-      ['no eventCategory selector', [{ FieldSelectors: [{ Field: 'eventName', Equals: ['x'] }] }]],
+      ...REFUSED_SELECTOR_CASES,
       ['a category selector without Equals', [{ FieldSelectors: [{ Field: 'eventCategory' }] }]],
-      ['no selectors at all', undefined],
     ])('refuses to start or stop a store of %s', (_label, selectors) => {
       // Prepare
-      const stopped = makeStore('abc-1');
-      const enabled = makeStore('abc-2', { Status: 'ENABLED' });
-      delete stopped.AdvancedEventSelectors;
-      delete enabled.AdvancedEventSelectors;
-      const { book } = bookOf(
-        selectors
-          ? [
-              { ...stopped, AdvancedEventSelectors: selectors },
-              { ...enabled, AdvancedEventSelectors: selectors },
-            ]
-          : [stopped, enabled],
-      );
+      const { book } = bookOf(storesWithSelectors(selectors));
 
       // Act
       const startError = errorOf(() => book.startIngestion({ EventDataStore: 'abc-1' }));
@@ -412,25 +365,7 @@ describe('Function: createStoreBook', () => {
       expect(output).toEqual(members);
     });
 
-    it.each([
-      ['no EventDataStore', undefined, 'InvalidParameterException', 400],
-      ['too short', 'ab', 'EventDataStoreARNInvalidException', 400],
-      ['too long', 'a'.repeat(257), 'EventDataStoreARNInvalidException', 400],
-      ['with characters outside the pattern', 'abc 1!', 'EventDataStoreARNInvalidException', 400],
-      [
-        'an ARN of another resource type',
-        'arn:aws:cloudtrail:us-east-1:123456789012:trail/abc-1',
-        'EventDataStoreARNInvalidException',
-        400,
-      ],
-      [
-        'an ARN of another account',
-        'arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/abc-1',
-        'EventDataStoreNotFoundException',
-        404,
-      ],
-      ['an unknown ID', 'abc-9', 'EventDataStoreNotFoundException', 404],
-    ])('rejects %s', (_label, identifier, code, status) => {
+    it.each(REFUSED_IDENTIFIERS)('rejects an identifier %s', (_label, identifier, code, status) => {
       // Prepare
       const { book } = bookOf([makeStore('abc-1')]);
 
@@ -538,11 +473,9 @@ describe('Function: createStoreBook', () => {
       },
     );
 
-    it.each([
-      ['a made-up token', 'not-a-token'],
-      ['a token past the end', Buffer.from('eds:99').toString('base64url')],
+    it.each<[string, unknown]>([
+      ...INVALID_TOKEN_CASES,
       ['a token one past the last store', Buffer.from('eds:4').toString('base64url')],
-      ['a token never issued', Buffer.from('eds:0').toString('base64url')],
       ['an issued offset spelt another way', Buffer.from('eds:01').toString('base64url')],
       ['a token that is not a string', 1],
     ])('rejects %s with InvalidNextTokenException', (_label, token) => {
@@ -586,31 +519,11 @@ describe('Function: createStoreBook', () => {
       expect(output.ResourceTagList).toHaveLength(20);
     });
 
-    it.each([
-      [
-        '21 ARNs',
-        Array.from({ length: 21 }, () => arnOf('abc-1')),
-        'InvalidParameterException',
-        400,
-      ],
-      ['no ARN', [], 'InvalidParameterException', 400],
+    it.each<[string, unknown, string, number]>([
+      ...INVALID_RESOURCE_LIST_CASES,
       ['no ResourceIdList', undefined, 'InvalidParameterException', 400],
       ['a ResourceIdList that is not a list', arnOf('abc-1'), 'InvalidParameterException', 400],
-      ['an ID instead of an ARN', ['abc-1'], 'CloudTrailARNInvalidException', 400],
       ['an ARN that is not a string', [42], 'CloudTrailARNInvalidException', 400],
-      [
-        'a trail ARN',
-        ['arn:aws:cloudtrail:us-east-1:123456789012:trail/abc-1'],
-        'ResourceNotFoundException',
-        400,
-      ],
-      ['an unknown store ARN', [arnOf('abc-9')], 'EventDataStoreNotFoundException', 404],
-      [
-        'a store ARN of another account',
-        ['arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/abc-1'],
-        'EventDataStoreNotFoundException',
-        404,
-      ],
       [
         'a known ARN after an unknown one',
         [arnOf('abc-9'), arnOf('abc-1')],
