@@ -1,4 +1,4 @@
-/** An embedded DynamoDB (dynalite, in-process, loopback) with the idempotency table of DESIGN §8. */
+/** An embedded DynamoDB (dynalite, in-process, loopback) with the function's idempotency table. */
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';

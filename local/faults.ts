@@ -1,6 +1,6 @@
 /**
- * Fault injection for the CloudTrail Lake emulator (DESIGN §10):
- * `{ operation, eventDataStore?, error?, status?, reset?, delayMs?, count?, rate? }`.
+ * Fault injection for the CloudTrail Lake emulator. A rule is a JSON object `{ operation,
+ * eventDataStore?, error?, status?, reset?, delayMs?, retryAfterSeconds?, count?, rate? }`.
  *
  * Rules are checked in order for every call; the first rule that matches the call and fires
  * applies (one rule per call). A rule matches when its `operation` is the call's or `*`, and,

@@ -1,5 +1,5 @@
 /**
- * `npm start -- [options]`: the local twin of `sam local invoke` (DESIGN §10).
+ * `npm start -- [options]`: the local twin of `sam local invoke`.
  * Runs the built function (dist/handler.mjs, the artifact SAM ships) against the CloudTrail Lake
  * emulator and an embedded DynamoDB, or with --aws against the real account of the ambient
  * credentials. Logs go to stderr, the handler's return value (JSON) to stdout.
@@ -60,7 +60,25 @@ function describeError(error: unknown): Record<string, unknown> {
   };
 }
 
-async function main(): Promise<number> {
+interface RunnerOptions {
+  readonly event: string;
+  readonly envVars: string;
+  readonly stores: string;
+  readonly faults: string | undefined;
+  readonly times: number;
+  readonly report: string | undefined;
+  readonly aws: boolean;
+}
+
+/** Where the function runs: the account and region, and the local servers it talks to (if any). */
+interface Target {
+  readonly where: { accountId: string; region: string };
+  readonly emulator?: Emulator;
+  readonly dynamo?: LocalDynamo;
+}
+
+/** The command line's options; undefined when --help asks for the usage. */
+function parseOptions(): RunnerOptions | undefined {
   const { values } = parseArgs({
     options: {
       event: { type: 'string', short: 'e', default: 'events/sns-stop-alert.json' },
@@ -74,97 +92,171 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
-  if (values.help) {
-    process.stderr.write(`${USAGE}\n`);
-    return 0;
-  }
+  if (values.help) return undefined;
   const times = Number(values.times);
   if (!Number.isInteger(times) || times < 1 || times > 1000) {
     throw new Error(`--times must be an integer from 1 to 1000, got "${values.times}"`);
   }
-  const event: unknown = JSON.parse(await readFile(values.event, 'utf8'));
-  const env = await readEnvFile(values['env-vars']);
+  return {
+    event: values.event,
+    envVars: values['env-vars'],
+    stores: values.stores,
+    faults: values.faults,
+    times,
+    report: values.report,
+    aws: values.aws,
+  };
+}
 
-  let emulator: Emulator | undefined;
-  let dynamo: LocalDynamo | undefined;
-  let where: { accountId: string; region: string };
-  if (values.aws) {
-    const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    const accountId = process.env.AWS_ACCOUNT_ID;
-    if (region === undefined || accountId === undefined) {
-      throw new Error(
-        '--aws needs AWS_REGION and AWS_ACCOUNT_ID (the account the credentials belong to)',
-      );
-    }
-    where = { accountId, region };
-    say(`--aws: using the REAL account ${accountId} in ${region} with the ambient credentials.`);
-    say('StartEventDataStoreIngestion calls will change real event data stores.');
-    if (env.IDEMPOTENCY_TABLE)
-      say(`idempotency uses the real DynamoDB table ${env.IDEMPOTENCY_TABLE}`);
-    Object.assign(process.env, env, { AWS_REGION: region });
-  } else {
-    const stores = await readStoresFile(values.stores);
-    where = accountAndRegionOf(stores);
-    const faults = values.faults === undefined ? [] : await readFaultsFile(values.faults);
-    emulator = await startEmulator({ stores, faults });
-    Object.assign(process.env, env, {
-      AWS_REGION: where.region,
-      AWS_ENDPOINT_URL_CLOUDTRAIL: emulator.url,
-      // Fake credentials: requests are signed for real, and checked only for presence.
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALRUNNER',
-      AWS_SECRET_ACCESS_KEY: 'local-runner-secret',
-      AWS_SESSION_TOKEN: '',
-    });
-    if (env.IDEMPOTENCY_TABLE) {
-      dynamo = await startLocalDynamo(env.IDEMPOTENCY_TABLE);
-      process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-    }
-    say(
-      `emulator ${emulator.url} with ${stores.length} stores of ${where.accountId}/${where.region}` +
-        (faults.length > 0 ? `, ${faults.length} fault rule(s)` : '') +
-        (dynamo ? `; DynamoDB ${dynamo.endpoint} table ${env.IDEMPOTENCY_TABLE}` : ''),
+/** --aws: the function's variables, in the account of the ambient credentials. */
+function useRealAccount(env: Readonly<Record<string, string>>): Target {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const accountId = process.env.AWS_ACCOUNT_ID;
+  if (region === undefined || accountId === undefined) {
+    throw new Error(
+      '--aws needs AWS_REGION and AWS_ACCOUNT_ID (the account the credentials belong to)',
     );
   }
+  say(`--aws: using the REAL account ${accountId} in ${region} with the ambient credentials.`);
+  say('StartEventDataStoreIngestion calls will change real event data stores.');
+  if (env.IDEMPOTENCY_TABLE)
+    say(`idempotency uses the real DynamoDB table ${env.IDEMPOTENCY_TABLE}`);
+  Object.assign(process.env, env, { AWS_REGION: region });
+  return { where: { accountId, region } };
+}
 
-  // Like sam local invoke: the function's logs (Powertools writes to stdout) go to stderr.
+/**
+ * The emulator over the stores file, and the embedded DynamoDB when the function has an
+ * idempotency table; the function's variables point the SDK clients at them.
+ */
+async function startLocalServers(
+  options: RunnerOptions,
+  env: Readonly<Record<string, string>>,
+): Promise<Target> {
+  const stores = await readStoresFile(options.stores);
+  const where = accountAndRegionOf(stores);
+  const faults = options.faults === undefined ? [] : await readFaultsFile(options.faults);
+  const emulator = await startEmulator({ stores, faults });
+  Object.assign(process.env, env, {
+    AWS_REGION: where.region,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: emulator.url,
+    // Fake credentials: requests are signed for real, and checked only for presence.
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALRUNNER',
+    AWS_SECRET_ACCESS_KEY: 'local-runner-secret',
+    AWS_SESSION_TOKEN: '',
+  });
+  let dynamo: LocalDynamo | undefined;
+  if (env.IDEMPOTENCY_TABLE) {
+    dynamo = await startLocalDynamo(env.IDEMPOTENCY_TABLE);
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  }
+  say(
+    `emulator ${emulator.url} with ${stores.length} stores of ${where.accountId}/${where.region}` +
+      (faults.length > 0 ? `, ${faults.length} fault rule(s)` : '') +
+      (dynamo ? `; DynamoDB ${dynamo.endpoint} table ${env.IDEMPOTENCY_TABLE}` : ''),
+  );
+  return { where, emulator, ...(dynamo && { dynamo }) };
+}
+
+/**
+ * Like sam local invoke: the function's logs (Powertools writes to stdout) go to stderr while
+ * `run` runs; `run` gets the real stdout to write the results on.
+ */
+async function withLogsOnStderr<T>(
+  run: (writeResult: (text: string) => void) => Promise<T>,
+): Promise<T> {
   const writeResult = process.stdout.write.bind(process.stdout);
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-
-  const invocations: Invocation[] = [];
   try {
-    const bundle = resolve('dist/handler.mjs');
-    const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
-    const timeoutMs = await readTimeoutMs();
-    for (let i = 0; i < times; i++) {
-      const context = createLambdaContext({ ...where, timeoutMs });
-      try {
-        const result = await handler(event, context);
-        invocations.push({ result, error: null });
-        writeResult(`${JSON.stringify(result)}\n`);
-      } catch (error) {
-        const described = describeError(error);
-        invocations.push({ result: described.result ?? null, error: described });
-        writeResult(`${JSON.stringify(described)}\n`);
-      }
-    }
-  } catch (error) {
-    // The cold start failed (e.g. a ConfigError): nothing was invoked.
-    const described = describeError(error);
-    invocations.push({ result: null, error: described });
-    writeResult(`${JSON.stringify(described)}\n`);
+    return await run(writeResult);
   } finally {
     process.stdout.write = writeResult as typeof process.stdout.write;
-    if (values.report !== undefined) {
-      const report = {
-        invocations,
-        calls: emulator?.calls ?? [],
-        stores: emulator?.stores() ?? [],
-      };
-      await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
-      say(`report written to ${values.report}`);
+  }
+}
+
+/** The handler of the built bundle, dist/handler.mjs (its cold start runs here). */
+async function loadHandler(): Promise<Handler> {
+  const bundle = resolve('dist/handler.mjs');
+  const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
+  return handler;
+}
+
+/** One invocation: what the report holds, and what stdout gets (the result or the error). */
+async function invokeOnce(
+  handler: Handler,
+  event: unknown,
+  context: Context,
+): Promise<[Invocation, unknown]> {
+  try {
+    const result = await handler(event, context);
+    return [{ result, error: null }, result];
+  } catch (error) {
+    const described = describeError(error);
+    return [{ result: described.result ?? null, error: described }, described];
+  }
+}
+
+/** Loads the built bundle and invokes its handler `times` times; each outcome is a stdout line. */
+function invokeTimes(event: unknown, where: Target['where'], times: number): Promise<Invocation[]> {
+  return withLogsOnStderr(async (writeResult) => {
+    const invocations: Invocation[] = [];
+    const emit = (invocation: Invocation, printed: unknown): void => {
+      invocations.push(invocation);
+      writeResult(`${JSON.stringify(printed)}\n`);
+    };
+    try {
+      const handler = await loadHandler();
+      const timeoutMs = await readTimeoutMs();
+      for (let i = 0; i < times; i++) {
+        const context = createLambdaContext({ ...where, timeoutMs });
+        emit(...(await invokeOnce(handler, event, context)));
+      }
+    } catch (error) {
+      // The cold start failed (e.g. a ConfigError): nothing was invoked.
+      const described = describeError(error);
+      emit({ result: null, error: described }, described);
     }
-    await emulator?.close();
-    await dynamo?.close();
+    return invocations;
+  });
+}
+
+/** The --report file: the invocations, and the emulator's calls and final stores. */
+async function writeReport(
+  path: string,
+  invocations: readonly Invocation[],
+  emulator: Emulator | undefined,
+): Promise<void> {
+  const report = {
+    invocations,
+    calls: emulator?.calls ?? [],
+    stores: emulator?.stores() ?? [],
+  };
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  say(`report written to ${path}`);
+}
+
+async function closeServers({ emulator, dynamo }: Target): Promise<void> {
+  await emulator?.close();
+  await dynamo?.close();
+}
+
+/** The exit code: 0 when every invocation succeeded, 1 when one failed (2 when main throws). */
+async function main(): Promise<number> {
+  const options = parseOptions();
+  if (options === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return 0;
+  }
+  const event: unknown = JSON.parse(await readFile(options.event, 'utf8'));
+  const env = await readEnvFile(options.envVars);
+  const target = options.aws ? useRealAccount(env) : await startLocalServers(options, env);
+  let invocations: Invocation[] = [];
+  try {
+    invocations = await invokeTimes(event, target.where, options.times);
+  } finally {
+    if (options.report !== undefined)
+      await writeReport(options.report, invocations, target.emulator);
+    await closeServers(target);
   }
   return invocations.some((invocation) => invocation.error !== null) ? 1 : 0;
 }

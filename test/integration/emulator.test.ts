@@ -18,40 +18,26 @@ import {
   TARGET_PREFIX,
 } from '../../local/emulator.js';
 import type { FaultRule } from '../../local/faults.js';
+import { readStoresFile, type StoreStatus } from '../../local/stores-file.js';
 import {
-  type AdvancedEventSelector,
-  readStoresFile,
-  type StoreInput,
-  type StoreStatus,
-} from '../../local/stores-file.js';
+  ACCEPTED_CATEGORIES,
+  arnOf,
+  createClock,
+  INVALID_IDENTIFIER_CASES,
+  INVALID_RESOURCE_LIST_CASES,
+  INVALID_TOKEN_CASES,
+  makeStore,
+  REFUSED_SELECTOR_CASES,
+  START_MS,
+  START_REFUSED_STATUSES,
+  STOP_REFUSED_STATUSES,
+  selectorsFor,
+  storesWithSelectors,
+} from '../unit/store-cases.js';
 
-const ARN_PREFIX = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/';
 const SIGV4 =
   'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/cloudtrail/aws4_request, ' +
   'SignedHeaders=host;x-amz-date;x-amz-target, Signature=0123456789abcdef';
-const START_MS = Date.UTC(2026, 0, 1);
-
-const arnOf = (id: string): string => `${ARN_PREFIX}${id}`;
-
-function makeStore(id: string, overrides: Partial<StoreInput> = {}): StoreInput {
-  return {
-    EventDataStoreArn: arnOf(id),
-    Name: `store-${id}`,
-    Status: 'STOPPED_INGESTION',
-    AdvancedEventSelectors: [
-      { FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
-    ],
-    CreatedTimestamp: 1_704_067_200,
-    UpdatedTimestamp: 1_764_028_800,
-    Tags: [{ Key: 'team', Value: id }],
-    ...overrides,
-  };
-}
-
-const selectorsFor = (category: string): AdvancedEventSelector[] => [
-  { FieldSelectors: [{ Field: 'eventCategory', Equals: [category] }] },
-];
-
 let emulator: Emulator | undefined;
 let client: CloudTrailClient | undefined;
 
@@ -64,12 +50,6 @@ async function setUp(options: EmulatorOptions): Promise<{ emu: Emulator; ct: Clo
     maxAttempts: 1,
   });
   return { emu: emulator, ct: client };
-}
-
-/** A fake clock: the emulator's `now`, moved by hand. */
-function createClock(): { now: () => number; advance: (ms: number) => void } {
-  let nowMs = START_MS;
-  return { now: () => nowMs, advance: (ms) => (nowMs += ms) };
 }
 
 async function captureError(promise: Promise<unknown>): Promise<unknown> {
@@ -256,41 +236,21 @@ describe('Emulator: GetEventDataStore', () => {
     expect(output.EventDataStoreArn).toBe(arnOf('abc-1'));
   });
 
-  it.each([
-    ['too short', 'ab', 'EventDataStoreARNInvalidException', 400],
-    ['too long', 'a'.repeat(257), 'EventDataStoreARNInvalidException', 400],
-    ['with characters outside the pattern', 'abc 1!', 'EventDataStoreARNInvalidException', 400],
-    [
-      'an ARN of another resource type',
-      'arn:aws:cloudtrail:us-east-1:123456789012:trail/abc-1',
-      'EventDataStoreARNInvalidException',
-      400,
-    ],
-    [
-      'an ARN of another account',
-      'arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/abc-1',
-      'EventDataStoreNotFoundException',
-      404,
-    ],
-    [
-      'an ARN of another region',
-      'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/abc-1',
-      'EventDataStoreNotFoundException',
-      404,
-    ],
-    ['an unknown ID', 'abc-9', 'EventDataStoreNotFoundException', 404],
-  ])('rejects an identifier %s', async (_label, identifier, name, httpStatusCode) => {
-    // Prepare
-    const { ct } = await setUp({ stores: [makeStore('abc-1')] });
+  it.each(INVALID_IDENTIFIER_CASES)(
+    'rejects an identifier %s',
+    async (_label, identifier, name, httpStatusCode) => {
+      // Prepare
+      const { ct } = await setUp({ stores: [makeStore('abc-1')] });
 
-    // Act
-    const error = await captureError(
-      ct.send(new GetEventDataStoreCommand({ EventDataStore: identifier })),
-    );
+      // Act
+      const error = await captureError(
+        ct.send(new GetEventDataStoreCommand({ EventDataStore: identifier })),
+      );
 
-    // Assess
-    expectApiError(error, name, httpStatusCode);
-  });
+      // Assess
+      expectApiError(error, name, httpStatusCode);
+    },
+  );
 
   it('rejects a request without EventDataStore with InvalidParameterException', async () => {
     // Prepare
@@ -389,20 +349,21 @@ describe('Emulator: ListEventDataStores', () => {
     },
   );
 
-  it.each([
-    ['a made-up token', 'not-a-token'],
-    ['a token past the end', Buffer.from('eds:99').toString('base64url')],
-    ['a token never issued', Buffer.from('eds:0').toString('base64url')],
-  ])('rejects %s with InvalidNextTokenException', async (_label, token) => {
-    // Prepare
-    const { ct } = await setUp({ stores: [makeStore('abc-1')] });
+  it.each(INVALID_TOKEN_CASES)(
+    'rejects %s with InvalidNextTokenException',
+    async (_label, token) => {
+      // Prepare
+      const { ct } = await setUp({ stores: [makeStore('abc-1')] });
 
-    // Act
-    const error = await captureError(ct.send(new ListEventDataStoresCommand({ NextToken: token })));
+      // Act
+      const error = await captureError(
+        ct.send(new ListEventDataStoresCommand({ NextToken: token })),
+      );
 
-    // Assess
-    expectApiError(error, 'InvalidNextTokenException', 400);
-  });
+      // Assess
+      expectApiError(error, 'InvalidNextTokenException', 400);
+    },
+  );
 });
 
 describe('Emulator: ListTags', () => {
@@ -436,35 +397,21 @@ describe('Emulator: ListTags', () => {
     expect(output.ResourceTagList).toHaveLength(20);
   });
 
-  it.each([
-    ['21 ARNs', Array.from({ length: 21 }, () => arnOf('abc-1')), 'InvalidParameterException', 400],
-    ['no ARN', [], 'InvalidParameterException', 400],
-    ['an ID instead of an ARN', ['abc-1'], 'CloudTrailARNInvalidException', 400],
-    [
-      'a trail ARN',
-      ['arn:aws:cloudtrail:us-east-1:123456789012:trail/abc-1'],
-      'ResourceNotFoundException',
-      400,
-    ],
-    ['an unknown store ARN', [arnOf('abc-9')], 'EventDataStoreNotFoundException', 404],
-    [
-      'a store ARN of another account',
-      ['arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/abc-1'],
-      'EventDataStoreNotFoundException',
-      404,
-    ],
-  ])('rejects %s', async (_label, resourceIdList, name, httpStatusCode) => {
-    // Prepare
-    const { ct } = await setUp({ stores: [makeStore('abc-1')] });
+  it.each(INVALID_RESOURCE_LIST_CASES)(
+    'rejects %s',
+    async (_label, resourceIdList, name, httpStatusCode) => {
+      // Prepare
+      const { ct } = await setUp({ stores: [makeStore('abc-1')] });
 
-    // Act
-    const error = await captureError(
-      ct.send(new ListTagsCommand({ ResourceIdList: resourceIdList })),
-    );
+      // Act
+      const error = await captureError(
+        ct.send(new ListTagsCommand({ ResourceIdList: resourceIdList })),
+      );
 
-    // Assess
-    expectApiError(error, name, httpStatusCode);
-  });
+      // Assess
+      expectApiError(error, name, httpStatusCode);
+    },
+  );
 });
 
 describe('Emulator: ingestion state machine', () => {
@@ -607,13 +554,7 @@ describe('Emulator: ingestion state machine', () => {
 });
 
 describe('Emulator: ingestion rules', () => {
-  it.each<StoreStatus>([
-    'ENABLED',
-    'STARTING_INGESTION',
-    'STOPPING_INGESTION',
-    'CREATED',
-    'PENDING_DELETION',
-  ])('refuses to start a store in %s', async (status) => {
+  it.each<StoreStatus>(START_REFUSED_STATUSES)('refuses to start a store in %s', async (status) => {
     // Prepare
     const { emu, ct } = await setUp({ stores: [makeStore('abc-1', { Status: status })] });
 
@@ -627,13 +568,7 @@ describe('Emulator: ingestion rules', () => {
     expect(emu.stores()[0]?.Status).toBe(status);
   });
 
-  it.each<StoreStatus>([
-    'STOPPED_INGESTION',
-    'STARTING_INGESTION',
-    'STOPPING_INGESTION',
-    'CREATED',
-    'PENDING_DELETION',
-  ])('refuses to stop a store in %s', async (status) => {
+  it.each<StoreStatus>(STOP_REFUSED_STATUSES)('refuses to stop a store in %s', async (status) => {
     // Prepare
     const { ct } = await setUp({ stores: [makeStore('abc-1', { Status: status })] });
 
@@ -646,56 +581,40 @@ describe('Emulator: ingestion rules', () => {
     expectApiError(error, 'InvalidEventDataStoreStatusException', 400);
   });
 
-  it.each(['Management', 'Data', 'NetworkActivity', 'ConfigurationItem'])(
-    'starts a store of category %s',
-    async (category) => {
-      // Prepare
-      const store = makeStore('abc-1', { AdvancedEventSelectors: selectorsFor(category) });
-      const { emu, ct } = await setUp({ stores: [store] });
-
-      // Act
-      const output = await ct.send(
-        new StartEventDataStoreIngestionCommand({ EventDataStore: arnOf('abc-1') }),
-      );
-
-      // Assess
-      expect(output.$metadata.httpStatusCode).toBe(200);
-      expect(emu.stores()[0]?.Status).toBe('STARTING_INGESTION');
-    },
-  );
-
-  it.each([
-    ['Insight', selectorsFor('Insight')],
-    ['ActivityAuditLog', selectorsFor('ActivityAuditLog')],
-    ['Evidence', selectorsFor('Evidence')],
-    ['no eventCategory selector', [{ FieldSelectors: [{ Field: 'eventName', Equals: ['x'] }] }]],
-    ['no selectors at all', undefined],
-  ])('refuses to start or stop a store of %s', async (_label, selectors) => {
+  it.each(ACCEPTED_CATEGORIES)('starts a store of category %s', async (category) => {
     // Prepare
-    const stopped = makeStore('abc-1');
-    const enabled = makeStore('abc-2', { Status: 'ENABLED' });
-    delete stopped.AdvancedEventSelectors;
-    delete enabled.AdvancedEventSelectors;
-    const stores = selectors
-      ? [
-          { ...stopped, AdvancedEventSelectors: selectors },
-          { ...enabled, AdvancedEventSelectors: selectors },
-        ]
-      : [stopped, enabled];
-    const { ct } = await setUp({ stores });
+    const store = makeStore('abc-1', { AdvancedEventSelectors: selectorsFor(category) });
+    const { emu, ct } = await setUp({ stores: [store] });
 
     // Act
-    const startError = await captureError(
-      ct.send(new StartEventDataStoreIngestionCommand({ EventDataStore: 'abc-1' })),
-    );
-    const stopError = await captureError(
-      ct.send(new StopEventDataStoreIngestionCommand({ EventDataStore: 'abc-2' })),
+    const output = await ct.send(
+      new StartEventDataStoreIngestionCommand({ EventDataStore: arnOf('abc-1') }),
     );
 
     // Assess
-    expectApiError(startError, 'InvalidEventDataStoreCategoryException', 400);
-    expectApiError(stopError, 'InvalidEventDataStoreCategoryException', 400);
+    expect(output.$metadata.httpStatusCode).toBe(200);
+    expect(emu.stores()[0]?.Status).toBe('STARTING_INGESTION');
   });
+
+  it.each(REFUSED_SELECTOR_CASES)(
+    'refuses to start or stop a store of %s',
+    async (_label, selectors) => {
+      // Prepare
+      const { ct } = await setUp({ stores: storesWithSelectors(selectors) });
+
+      // Act
+      const startError = await captureError(
+        ct.send(new StartEventDataStoreIngestionCommand({ EventDataStore: 'abc-1' })),
+      );
+      const stopError = await captureError(
+        ct.send(new StopEventDataStoreIngestionCommand({ EventDataStore: 'abc-2' })),
+      );
+
+      // Assess
+      expectApiError(startError, 'InvalidEventDataStoreCategoryException', 400);
+      expectApiError(stopError, 'InvalidEventDataStoreCategoryException', 400);
+    },
+  );
 
   it('refuses to start or stop an organization store from a member account', async () => {
     // Prepare

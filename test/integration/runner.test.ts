@@ -1,5 +1,5 @@
 /**
- * The local runner (DESIGN §10) as a user runs it: `tsx local/runner.ts …` from the repository
+ * The local runner as a user runs it: `tsx local/runner.ts …` from the repository
  * root, against the built bundle, the emulator and the embedded DynamoDB. Output is checked the
  * way `sam local invoke` users read it: the result on stdout, the logs on stderr, the exit code.
  */
@@ -121,7 +121,7 @@ describe('The local runner (npm start)', () => {
     });
   });
 
-  it('writes the report of DESIGN §10 with --report', async () => {
+  it('writes the invocations, the emulator calls and the final stores as JSON with --report', async () => {
     // Prepare
     const path = join(dir, 'r.json');
 

@@ -16,7 +16,7 @@ const getCall = (store = 'abc-1'): FaultCall => ({
 });
 
 describe('Function: parseFaultRules', () => {
-  it('accepts every field of DESIGN §10 and returns a copy', () => {
+  it('accepts every field a rule can have and returns a copy', () => {
     // Prepare
     const rules = [
       {

@@ -1,0 +1,66 @@
+/** What the emulator serves, per operation: the members it reads and returns, the errors it sends. */
+import type { OperationName } from './faults.js';
+import { STORE_OUTPUT_MEMBERS } from './store-book.js';
+
+export interface OperationSpec {
+  /** Input members the emulator reads. */
+  readonly input: readonly string[];
+  /** Output members the emulator can return. */
+  readonly output: readonly string[];
+  /** Error codes the emulator's own rules return (faults can inject any code). */
+  readonly errors: readonly string[];
+  /** Error codes returned although the model does not list them for the operation (a choice). */
+  readonly unmodelledErrors: readonly string[];
+}
+
+const INGESTION_ERRORS = [
+  'InvalidParameterException',
+  'EventDataStoreARNInvalidException',
+  'EventDataStoreNotFoundException',
+  'NotOrganizationMasterAccountException',
+  'InvalidEventDataStoreStatusException',
+  'InvalidEventDataStoreCategoryException',
+] as const;
+
+/** What the emulator serves, per operation (checked against the service model by a test). */
+export const EMULATED_OPERATIONS = {
+  GetEventDataStore: {
+    input: ['EventDataStore'],
+    output: STORE_OUTPUT_MEMBERS,
+    errors: [
+      'InvalidParameterException',
+      'EventDataStoreARNInvalidException',
+      'EventDataStoreNotFoundException',
+    ],
+    unmodelledErrors: [],
+  },
+  ListEventDataStores: {
+    input: ['MaxResults', 'NextToken'],
+    output: ['EventDataStores', 'NextToken'],
+    errors: ['InvalidMaxResultsException', 'InvalidNextTokenException'],
+    unmodelledErrors: [],
+  },
+  ListTags: {
+    input: ['ResourceIdList'],
+    output: ['ResourceTagList'],
+    errors: [
+      'CloudTrailARNInvalidException',
+      'ResourceNotFoundException',
+      'EventDataStoreNotFoundException',
+    ],
+    // The model lists no error for a missing list or one over 20 ARNs.
+    unmodelledErrors: ['InvalidParameterException'],
+  },
+  StartEventDataStoreIngestion: {
+    input: ['EventDataStore'],
+    output: [],
+    errors: INGESTION_ERRORS,
+    unmodelledErrors: [],
+  },
+  StopEventDataStoreIngestion: {
+    input: ['EventDataStore'],
+    output: [],
+    errors: INGESTION_ERRORS,
+    unmodelledErrors: [],
+  },
+} as const satisfies Record<OperationName, OperationSpec>;

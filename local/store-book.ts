@@ -1,0 +1,354 @@
+/**
+ * The emulator's event data stores and what the five operations do to them, without HTTP: the
+ * status state machine, the API's own error rules (thrown as ApiError) and ListEventDataStores
+ * paging.
+ *
+ * Statuses are computed from timestamps on each operation (no timers): a Start or Stop records
+ * when its transition completes, and every later operation first settles the transitions due by
+ * the injected clock.
+ */
+import { ApiError } from './api-error.js';
+import {
+  isStoreIdentifier,
+  parseStoreArn,
+  parseStores,
+  type StoreInput,
+  type StoreStatus,
+  type Tag,
+} from './stores-file.js';
+
+/** The members of a GetEventDataStore response. */
+export const STORE_OUTPUT_MEMBERS = [
+  'EventDataStoreArn',
+  'Name',
+  'Status',
+  'AdvancedEventSelectors',
+  'MultiRegionEnabled',
+  'OrganizationEnabled',
+  'RetentionPeriod',
+  'TerminationProtectionEnabled',
+  'CreatedTimestamp',
+  'UpdatedTimestamp',
+  'KmsKeyId',
+  'BillingMode',
+  'FederationStatus',
+  'FederationRoleArn',
+  'PartitionKeys',
+] as const satisfies readonly (keyof StoreInput)[];
+
+/** The categories StartEventDataStoreIngestion and StopEventDataStoreIngestion accept. */
+export const INGESTING_CATEGORIES = ['Management', 'Data', 'NetworkActivity', 'ConfigurationItem'];
+
+export const LIST_TAGS_MAX_RESOURCES = 20;
+
+/** A store as the emulator holds it: the stores-file shape, with what the emulator fills in. */
+export type StoreState = StoreInput & {
+  Status: StoreStatus;
+  CreatedTimestamp: number;
+  UpdatedTimestamp: number;
+  Tags: Tag[];
+};
+
+/** An operation's request members, as parsed from the JSON body (not yet validated). */
+export type OperationInput = Readonly<Record<string, unknown>>;
+
+export type StoreOutput = Partial<Pick<StoreState, (typeof STORE_OUTPUT_MEMBERS)[number]>>;
+
+export interface ListEventDataStoresOutput {
+  EventDataStores: { EventDataStoreArn: string; Name?: string }[];
+  NextToken?: string;
+}
+
+export interface ListTagsOutput {
+  ResourceTagList: { ResourceId: string; TagsList: Tag[] }[];
+}
+
+export interface StoreBookOptions {
+  /** STARTING_INGESTION lasts this long. @default 100 */
+  startDelayMs?: number;
+  /** STOPPING_INGESTION lasts this long. @default 100 */
+  stopDelayMs?: number;
+  /** Page size of ListEventDataStores without MaxResults. @default 100 */
+  defaultMaxResults?: number;
+  /**
+   * Most stores one ListEventDataStores page holds, whatever MaxResults asks for (the real
+   * service may return fewer items than MaxResults). @default no cap
+   */
+  maxPageSize?: number;
+  /** Clock in epoch milliseconds. @default Date.now */
+  now?: () => number;
+}
+
+/** The operations on the stores; each throws ApiError when the API would answer an error. */
+export interface StoreBook {
+  getEventDataStore(input: OperationInput): StoreOutput;
+  listEventDataStores(input: OperationInput): ListEventDataStoresOutput;
+  listTags(input: OperationInput): ListTagsOutput;
+  startIngestion(input: OperationInput): Record<string, never>;
+  stopIngestion(input: OperationInput): Record<string, never>;
+  /** Each store's current state (copies), in the stores-file shape with Tags. */
+  stores(): StoreState[];
+}
+
+interface Transition {
+  to: StoreStatus;
+  atMs: number;
+}
+
+interface StoreEntry {
+  state: StoreState;
+  transition?: Transition;
+}
+
+/** What Start or Stop requires and does: from one status, via another, to a third. */
+interface IngestionChange {
+  from: StoreStatus;
+  via: StoreStatus;
+  to: StoreStatus;
+  delayMs: number;
+}
+
+interface Paging {
+  defaultMaxResults: number;
+  maxPageSize: number;
+}
+
+const toSeconds = (ms: number): number => ms / 1000;
+const idOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
+
+/** Holds the stores (validated as a stores file); seeded transitions complete a delay from now. */
+export function createStoreBook(
+  stores: readonly StoreInput[],
+  options: StoreBookOptions = {},
+): StoreBook {
+  const now = options.now ?? Date.now;
+  const start: IngestionChange = {
+    from: 'STOPPED_INGESTION',
+    via: 'STARTING_INGESTION',
+    to: 'ENABLED',
+    delayMs: options.startDelayMs ?? 100,
+  };
+  const stop: IngestionChange = {
+    from: 'ENABLED',
+    via: 'STOPPING_INGESTION',
+    to: 'STOPPED_INGESTION',
+    delayMs: options.stopDelayMs ?? 100,
+  };
+  const paging: Paging = {
+    defaultMaxResults: options.defaultMaxResults ?? 100,
+    maxPageSize: options.maxPageSize ?? Number.POSITIVE_INFINITY,
+  };
+  const entries = loadEntries(stores, now(), [start, stop]);
+  /** The clock's time, once every transition due by then has completed. */
+  const settledNow = (): number => {
+    const nowMs = now();
+    settle(entries, nowMs);
+    return nowMs;
+  };
+  const change = (input: OperationInput, how: IngestionChange): Record<string, never> => {
+    const nowMs = settledNow();
+    return changeIngestion(findStore(entries, input.EventDataStore), nowMs, how);
+  };
+
+  return {
+    getEventDataStore: (input) => {
+      settledNow();
+      return toOutput(findStore(entries, input.EventDataStore).state);
+    },
+    listEventDataStores: (input) => {
+      settledNow();
+      return listPage(entries, input, paging);
+    },
+    listTags: (input) => {
+      settledNow();
+      return listTags(entries, input.ResourceIdList);
+    },
+    startIngestion: (input) => change(input, start),
+    stopIngestion: (input) => change(input, stop),
+    stores: () => {
+      settledNow();
+      return entries.map(({ state }) => structuredClone(state));
+    },
+  };
+}
+
+function loadEntries(
+  stores: readonly StoreInput[],
+  nowMs: number,
+  changes: readonly IngestionChange[],
+): StoreEntry[] {
+  return parseStores(stores).map((store) => {
+    const createdS = store.CreatedTimestamp ?? toSeconds(nowMs);
+    const state: StoreState = {
+      ...store,
+      Status: store.Status ?? 'ENABLED',
+      CreatedTimestamp: createdS,
+      UpdatedTimestamp: store.UpdatedTimestamp ?? createdS,
+      Tags: store.Tags ?? [],
+    };
+    const seeded = changes.find((change) => change.via === state.Status);
+    return seeded
+      ? { state, transition: { to: seeded.to, atMs: nowMs + seeded.delayMs } }
+      : { state };
+  });
+}
+
+function settle(entries: readonly StoreEntry[], nowMs: number): void {
+  for (const entry of entries) {
+    if (entry.transition && nowMs >= entry.transition.atMs) {
+      entry.state.Status = entry.transition.to;
+      entry.state.UpdatedTimestamp = toSeconds(entry.transition.atMs);
+      delete entry.transition;
+    }
+  }
+}
+
+/** The store an `EventDataStore` member names, by ARN or by the ID its ARN ends with. */
+function findStore(entries: readonly StoreEntry[], identifier: unknown): StoreEntry {
+  if (typeof identifier !== 'string') {
+    throw new ApiError('InvalidParameterException', 'EventDataStore is required.');
+  }
+  const isArn = identifier.startsWith('arn:');
+  if (!isStoreIdentifier(identifier) || (isArn && !parseStoreArn(identifier))) {
+    throw new ApiError(
+      'EventDataStoreARNInvalidException',
+      'The specified event data store ARN is not valid or does not map to an event data store in your account.',
+    );
+  }
+  const entry = entries.find((candidate) =>
+    isArn
+      ? candidate.state.EventDataStoreArn === identifier
+      : idOf(candidate.state.EventDataStoreArn) === identifier,
+  );
+  if (!entry) {
+    throw new ApiError(
+      'EventDataStoreNotFoundException',
+      `The specified event data store ${identifier} was not found.`,
+    );
+  }
+  return entry;
+}
+
+function toOutput(state: StoreState): StoreOutput {
+  const output: Record<string, unknown> = {};
+  for (const member of STORE_OUTPUT_MEMBERS) {
+    if (state[member] !== undefined) output[member] = structuredClone(state[member]);
+  }
+  return output as StoreOutput;
+}
+
+function hasIngestingCategory(state: StoreState): boolean {
+  return (state.AdvancedEventSelectors ?? []).some((selector) =>
+    selector.FieldSelectors.some(
+      (field) =>
+        field.Field === 'eventCategory' &&
+        (field.Equals ?? []).some((category) => INGESTING_CATEGORIES.includes(category)),
+    ),
+  );
+}
+
+/** Start or Stop: the organization, status and category rules, then the transition begins. */
+function changeIngestion(
+  entry: StoreEntry,
+  nowMs: number,
+  { from, via, to, delayMs }: IngestionChange,
+): Record<string, never> {
+  const { state } = entry;
+  if (state.OrganizationEnabled === true && state.EmulatorCallerIsManagementAccount === false) {
+    throw new ApiError(
+      'NotOrganizationMasterAccountException',
+      'This operation on an organization event data store must be called from the management account.',
+    );
+  }
+  if (state.Status !== from) {
+    throw new ApiError(
+      'InvalidEventDataStoreStatusException',
+      `The event data store status is ${state.Status}; the operation needs ${from}.`,
+    );
+  }
+  if (!hasIngestingCategory(state)) {
+    throw new ApiError(
+      'InvalidEventDataStoreCategoryException',
+      `The eventCategory must be one of ${INGESTING_CATEGORIES.join(', ')}.`,
+    );
+  }
+  state.Status = via;
+  state.UpdatedTimestamp = toSeconds(nowMs);
+  entry.transition = { to, atMs: nowMs + delayMs };
+  return {};
+}
+
+function encodeToken(offset: number): string {
+  return Buffer.from(`eds:${offset}`).toString('base64url');
+}
+
+/** The offset a NextToken stands for; only tokens this book could have issued are accepted. */
+function decodeToken(token: unknown, storeCount: number): number {
+  const match =
+    typeof token === 'string'
+      ? /^eds:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString())
+      : null;
+  const offset = Number(match?.[1]);
+  if (!match || offset < 1 || offset > storeCount || encodeToken(offset) !== token) {
+    throw new ApiError('InvalidNextTokenException', 'A token that is not valid was provided.');
+  }
+  return offset;
+}
+
+function listPage(
+  entries: readonly StoreEntry[],
+  input: OperationInput,
+  paging: Paging,
+): ListEventDataStoresOutput {
+  const maxResults = input.MaxResults ?? paging.defaultMaxResults;
+  if (
+    !Number.isInteger(maxResults) ||
+    (maxResults as number) < 1 ||
+    (maxResults as number) > 1000
+  ) {
+    throw new ApiError('InvalidMaxResultsException', 'MaxResults must be from 1 to 1000.');
+  }
+  const offset = input.NextToken === undefined ? 0 : decodeToken(input.NextToken, entries.length);
+  const end = offset + Math.min(maxResults as number, paging.maxPageSize);
+  return {
+    EventDataStores: entries.slice(offset, end).map(({ state }) => ({
+      EventDataStoreArn: state.EventDataStoreArn,
+      ...(state.Name === undefined ? {} : { Name: state.Name }),
+    })),
+    ...(end < entries.length ? { NextToken: encodeToken(end) } : {}),
+  };
+}
+
+function listTags(entries: readonly StoreEntry[], list: unknown): ListTagsOutput {
+  if (!Array.isArray(list) || list.length === 0 || list.length > LIST_TAGS_MAX_RESOURCES) {
+    throw new ApiError(
+      'InvalidParameterException',
+      `ResourceIdList must hold 1 to ${LIST_TAGS_MAX_RESOURCES} ARNs.`,
+    );
+  }
+  return { ResourceTagList: list.map((resourceId: unknown) => tagsOf(entries, resourceId)) };
+}
+
+/** One ResourceTagList item: the ARN must be a CloudTrail ARN, of a store, of a known store. */
+function tagsOf(
+  entries: readonly StoreEntry[],
+  resourceId: unknown,
+): ListTagsOutput['ResourceTagList'][number] {
+  if (typeof resourceId !== 'string' || !/^arn:[^:]+:cloudtrail:[^:]*:\d{12}:.+/.test(resourceId)) {
+    throw new ApiError(
+      'CloudTrailARNInvalidException',
+      `${String(resourceId)} is not a valid ARN.`,
+    );
+  }
+  if (!parseStoreArn(resourceId)) {
+    throw new ApiError('ResourceNotFoundException', `Resource ${resourceId} was not found.`);
+  }
+  const entry = entries.find(({ state }) => state.EventDataStoreArn === resourceId);
+  if (!entry) {
+    throw new ApiError(
+      'EventDataStoreNotFoundException',
+      `The specified event data store ${resourceId} was not found.`,
+    );
+  }
+  return { ResourceId: resourceId, TagsList: structuredClone(entry.state.Tags) };
+}
