@@ -33,7 +33,7 @@ import {
   STOP_REFUSED_STATUSES,
   selectorsFor,
   storesWithSelectors,
-} from '../unit/store-cases.js';
+} from '../support/store-cases.js';
 
 const SIGV4 =
   'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/cloudtrail/aws4_request, ' +

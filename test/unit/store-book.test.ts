@@ -21,7 +21,7 @@ import {
   STOP_REFUSED_STATUSES,
   selectorsFor,
   storesWithSelectors,
-} from './store-cases.js';
+} from '../support/store-cases.js';
 
 const START_S = START_MS / 1000;
 
