@@ -707,6 +707,67 @@ describe('Function: resumeIngestion', () => {
     expect(mock.calls()).toHaveLength(0);
   });
 
+  it('fails a store loudly on a bug of its own and still handles the others', async () => {
+    // Prepare: b1's exempt tag comes back as a number, which no API answer does
+    fakeAccount([
+      store('a1', 'STOPPED_INGESTION'),
+      store('b1', 'STOPPED_INGESTION', {
+        Tags: [
+          { Key: 'ingestion-guard:managed', Value: 'true' },
+          { Key: 'ingestion-guard:exempt-until', Value: 42 as unknown as string },
+        ],
+      }),
+    ]);
+    const { deps, lines } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [arnOf('a1'), 'resumed', 'stopped'],
+      [arnOf('b1'), 'failed', 'start-failed'],
+    ]);
+    expect(lines.find((l) => l.level === 'error')?.fields).toMatchObject({
+      eventDataStore: arnOf('b1'),
+      errorName: 'TypeError',
+      meaning: expect.stringContaining('a bug'),
+    });
+  });
+
+  it('fails with invalid-status, logging why, when the store cannot be read after a race', async () => {
+    // Prepare: the start races, and every read after it is denied
+    const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    let reads = 0;
+    mock.on(GetEventDataStoreCommand).callsFake(() => {
+      reads += 1;
+      if (reads > 1) {
+        throw new AccessDeniedException({ message: 'no', $metadata: { httpStatusCode: 400 } });
+      }
+      const { Tags: _tags, ...described } = find('a1');
+      return described;
+    });
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(new InvalidEventDataStoreStatusException({ message: 'status', $metadata: {} }));
+    const { deps, lines } = setup();
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'invalid-status',
+      attempts: 1,
+      errorName: 'InvalidEventDataStoreStatusException',
+    });
+    expect(result.stores[0]).not.toHaveProperty('statusAfter');
+    expect(lines.filter((l) => l.message === 'status read failed').map((l) => l.fields)).toEqual([
+      { eventDataStore: arnOf('a1'), errorName: 'AccessDeniedException' },
+    ]);
+  });
+
   it('decides and logs but never starts in a dry run', async () => {
     // Prepare
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
