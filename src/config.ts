@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import { isStoreIdentifier } from './identifiers.js';
+import { isStoreReference } from './identifiers.js';
 
 export interface Config {
   /** AWS region the function runs in (Lambda sets `AWS_REGION`). */
@@ -112,7 +112,7 @@ type Readers = ReturnType<typeof createReaders>;
 function readManagement(read: Readers, problems: string[]) {
   const managedStores = read.list('MANAGED_EVENT_DATA_STORES');
   for (const store of managedStores) {
-    if (!isStoreIdentifier(store)) {
+    if (!isStoreReference(store)) {
       problems.push(
         `MANAGED_EVENT_DATA_STORES holds "${store}", which is neither an ARN nor an ID`,
       );

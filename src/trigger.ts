@@ -1,5 +1,5 @@
 import { InvalidTriggerError } from './errors.js';
-import { findStoreArns, isStoreIdentifier } from './identifiers.js';
+import { findStoreArns, isStoreReference } from './identifiers.js';
 import type { Actor, ResumeRequest } from './types.js';
 
 /**
@@ -38,10 +38,10 @@ function optionalString(value: unknown, field: string): string | undefined {
 function identifier(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new InvalidTriggerError(field, 'must be a string');
   const trimmed = value.trim();
-  if (!isStoreIdentifier(trimmed)) {
+  if (!isStoreReference(trimmed)) {
     throw new InvalidTriggerError(
       field,
-      `"${trimmed.slice(0, 300)}" is not an event data store ARN or ID (3-256 characters of [a-zA-Z0-9._/-:])`,
+      `"${trimmed.slice(0, 300)}" is not an event data store ARN or ID (3-256 characters of [a-zA-Z0-9._/-:]: arn:<partition>:cloudtrail:<region>:<account>:eventdatastore/<id>, or the ID alone)`,
     );
   }
   return trimmed;

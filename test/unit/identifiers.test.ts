@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findStoreArns, isStoreIdentifier, parseStoreArn, storeId } from '../../src/identifiers.js';
+import {
+  findStoreArns,
+  isStoreIdentifier,
+  isStoreReference,
+  parseStoreArn,
+  storeId,
+} from '../../src/identifiers.js';
 
 const ID = 'a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
 const ARN = `arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/${ID}`;
@@ -100,7 +106,62 @@ describe('Function: storeId', () => {
   });
 });
 
+describe('Function: isStoreReference', () => {
+  it.each([
+    { case: 'an event data store ARN', value: ARN, expected: true },
+    {
+      case: 'an ARN of another partition',
+      value: ARN.replace(':aws:', ':aws-cn:'),
+      expected: true,
+    },
+    { case: 'an ID suffix', value: ID, expected: true },
+    { case: 'a path in the ARN', value: ARN.replace(`/${ID}`, `/x/../${ID}`), expected: false },
+    { case: 'a path as the ID', value: `x/../${ID}`, expected: false },
+    { case: 'a colon in the ID', value: `a:${ID}`, expected: false },
+    {
+      case: 'a trail ARN',
+      value: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/t1',
+      expected: false,
+    },
+    {
+      case: 'an ARN without account',
+      value: 'arn:aws:cloudtrail:us-east-1::eventdatastore/abc',
+      expected: false,
+    },
+    { case: 'too short', value: 'ab', expected: false },
+  ])('returns $expected for $case', ({ value, expected }) => {
+    // Act, Assess
+    expect(isStoreReference(value)).toBe(expected);
+  });
+});
+
+/** Median time of `runs` calls of `fn`, in ms. */
+function medianMs(fn: () => void, runs = 5): number {
+  const times = Array.from({ length: runs }, () => {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+  });
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)] ?? 0;
+}
+
 describe('Function: findStoreArns', () => {
+  it('scans a 256 KB message of an ARN and dots about as fast as plain text of the same size', () => {
+    // Prepare: the most an SNS message holds; a run of dots followed by an ID character made
+    // the old trim of trailing dots quadratic (a minute for this message)
+    const size = 256 * 1024;
+    const adversarial = `${ARN}${'.'.repeat(size - ARN.length - 1)}x`;
+    const plain = `${ARN} stopped. `.repeat(Math.ceil(size / (ARN.length + 10))).slice(0, size);
+
+    // Act
+    const ratio = medianMs(() => findStoreArns(adversarial)) / medianMs(() => findStoreArns(plain));
+
+    // Assess: linear, so within a small factor of the plain scan (quadratic is 10,000× slower)
+    expect(findStoreArns(adversarial)).toEqual([]);
+    expect(findStoreArns(`${ARN}${'.'.repeat(size - ARN.length)}`)).toEqual([ARN]);
+    expect(ratio).toBeLessThan(50);
+  });
+
   it('finds one ARN in a sentence', () => {
     // Act
     const arns = findStoreArns(`Ingestion was stopped on ${ARN} by an unexpected principal`);
