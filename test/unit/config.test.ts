@@ -226,6 +226,12 @@ describe('Function: readConfig', () => {
     { key: 'DRY_RUN', raw: 'enabled' },
     { key: 'MANAGED_EVENT_DATA_STORES', raw: 'ab' },
     { key: 'MANAGED_EVENT_DATA_STORES', raw: `${'x'.repeat(257)}` },
+    {
+      key: 'MANAGED_EVENT_DATA_STORES',
+      raw: 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/x/../a3f1c0de',
+    },
+    { key: 'MANAGED_EVENT_DATA_STORES', raw: 'arn:aws:cloudtrail:eu-west-1:123456789012:trail/t1' },
+    { key: 'MANAGED_EVENT_DATA_STORES', raw: 'x/../a3f1c0de' },
     { key: 'AUTHORIZED_STOPPERS', raw: '*' },
   ])('rejects $key=$raw', ({ key, raw }) => {
     // Act

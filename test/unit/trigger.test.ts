@@ -410,6 +410,26 @@ describe('Function: parseTrigger', () => {
         field: 'event.eventDataStore',
       },
       { case: 'a number as ID', event: { eventDataStore: 42 }, field: 'event.eventDataStore' },
+      {
+        case: 'a path inside an ARN',
+        event: { eventDataStore: ARN.replace(`/${ID}`, `/x/../${ID}`) },
+        field: 'event.eventDataStore',
+      },
+      {
+        case: 'an ARN of another resource type',
+        event: { eventDataStore: 'arn:aws:cloudtrail:us-east-1:123456789012:channel/c1' },
+        field: 'event.eventDataStore',
+      },
+      {
+        case: 'a path as ID',
+        event: { eventDataStore: `x/../${ID}` },
+        field: 'event.eventDataStore',
+      },
+      {
+        case: 'a malformed ARN in a stop event',
+        event: apiCall({ requestParameters: { eventDataStore: `${ARN}/../x` } }),
+        field: 'event.detail.requestParameters.eventDataStore',
+      },
       { case: 'null as ID', event: { eventDataStore: null }, field: 'event.eventDataStore' },
       {
         case: 'a bad second entry in the list',
