@@ -465,6 +465,66 @@ describe('Function: resumeIngestion', () => {
     expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 0);
   });
 
+  it('never asks about a store of another partition, even with our account and region', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const { deps } = setup();
+    const china = arnOf('a1').replace(':aws:', ':aws-cn:');
+    const request: ResumeRequest = { kind: 'incident', source: 'aws.sns', scope: [china] };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [china, 'skipped', 'not-managed'],
+    ]);
+    expect(mock.calls()).toHaveLength(0);
+  });
+
+  it('reports a store named by a failed and a successful stop once, and resumes it', async () => {
+    // Prepare: one delivery, two records about a1: a failed stop and a successful one
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const { deps } = setup();
+    const request: ResumeRequest = {
+      kind: 'incident',
+      source: 'aws.sns',
+      scope: [arnOf('a1')],
+      failedStops: ['a1'],
+    };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [arnOf('a1'), 'resumed', 'stopped'],
+    ]);
+    expect(result.summary).toEqual({ resumed: 1, wouldResume: 0, skipped: 0, failed: 0 });
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+  });
+
+  it('reports a failed stop within a sweep only through the sweep: one entry per store', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    const { deps } = setup();
+    const request: ResumeRequest = {
+      kind: 'incident',
+      source: 'aws.sns',
+      scope: 'managed',
+      failedStops: ['a1'],
+    };
+
+    // Act
+    const result = await resumeIngestion(request, deps);
+
+    // Assess
+    expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
+      [arnOf('a1'), 'resumed', 'stopped'],
+    ]);
+    expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
+  });
+
   it('reads the tags of the named stores only: no listing of the account, no foreign store asked about', async () => {
     // Prepare
     const { mock } = fakeAccount([
