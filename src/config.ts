@@ -72,6 +72,13 @@ export const DEFAULTS = {
   IDEMPOTENCY_EXPIRY_SECONDS: 3_600,
 } as const;
 
+/**
+ * The smallest DEADLINE_MARGIN_MS: middy answers with its own TimeoutError 5 ms before the Lambda
+ * deadline (`timeoutEarlyInMillis`), so the function's deadline must fall well before that,
+ * leaving time to abort the calls in flight, build the result and record it.
+ */
+export const MIN_DEADLINE_MARGIN_MS = 200;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Small typed readers over the environment; each bad value is added to `problems`. */
@@ -163,7 +170,12 @@ function readRetries(read: Readers, problems: string[]) {
     maxAttempts: read.integer('MAX_ATTEMPTS', DEFAULTS.MAX_ATTEMPTS, 1, 20),
     retryBaseDelayMs,
     retryMaxDelayMs,
-    deadlineMarginMs: read.integer('DEADLINE_MARGIN_MS', DEFAULTS.DEADLINE_MARGIN_MS, 0, 60_000),
+    deadlineMarginMs: read.integer(
+      'DEADLINE_MARGIN_MS',
+      DEFAULTS.DEADLINE_MARGIN_MS,
+      MIN_DEADLINE_MARGIN_MS,
+      60_000,
+    ),
     storeConcurrency: read.integer('STORE_CONCURRENCY', DEFAULTS.STORE_CONCURRENCY, 1, 16),
     verifyTimeoutMs: read.integer('VERIFY_TIMEOUT_MS', DEFAULTS.VERIFY_TIMEOUT_MS, 0, 600_000),
     verifyIntervalMs: read.integer('VERIFY_INTERVAL_MS', DEFAULTS.VERIFY_INTERVAL_MS, 10, 60_000),

@@ -592,6 +592,27 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
     });
   });
 
+  describe('the deadline, at the smallest margin', () => {
+    it("returns the function's own result before middy's early timeout answers", async () => {
+      // Prepare: every Start hangs; the margin is the smallest the configuration accepts
+      const local = await setUp({ faults: [{ operation: START, delayMs: 60_000 }] });
+      const handler = await local.loadHandler({ DEADLINE_MARGIN_MS: '200' });
+
+      // Act
+      const error = await failureOf(
+        handler(readEvent('direct-request.json'), local.context(1_500)),
+      );
+
+      // Assess: the function's ResumeFailedError with its result, not middy's TimeoutError
+      expect(error).toMatchObject({ name: 'ResumeFailedError' });
+      expect(storeResult((error as { result: unknown }).result)).toMatchObject({
+        action: 'failed',
+        reason: 'deadline-exceeded',
+        attempts: 1,
+      });
+    });
+  });
+
   describe('the deadline, in the middle of the retries', () => {
     it('does not wait for a retry that the deadline leaves no room for', async () => {
       // Prepare: the first Start is throttled with Retry-After: 30; the function has 3 s and

@@ -91,7 +91,7 @@ describe('Function: readConfig', () => {
     { key: 'MAX_ATTEMPTS', raw: '8', field: 'maxAttempts', expected: 8 },
     { key: 'RETRY_BASE_DELAY_MS', raw: '50', field: 'retryBaseDelayMs', expected: 50 },
     { key: 'RETRY_MAX_DELAY_MS', raw: '9000', field: 'retryMaxDelayMs', expected: 9_000 },
-    { key: 'DEADLINE_MARGIN_MS', raw: '0', field: 'deadlineMarginMs', expected: 0 },
+    { key: 'DEADLINE_MARGIN_MS', raw: '200', field: 'deadlineMarginMs', expected: 200 },
     { key: 'DEADLINE_MARGIN_MS', raw: '3500', field: 'deadlineMarginMs', expected: 3_500 },
     { key: 'STORE_CONCURRENCY', raw: '2', field: 'storeConcurrency', expected: 2 },
     { key: 'VERIFY_TIMEOUT_MS', raw: '0', field: 'verifyTimeoutMs', expected: 0 },
@@ -222,6 +222,10 @@ describe('Function: readConfig', () => {
     { key: 'STORE_CONCURRENCY', raw: '17' },
     { key: 'VERIFY_INTERVAL_MS', raw: '9' },
     { key: 'DEADLINE_MARGIN_MS', raw: '60001' },
+    // Below middy's early timeout (5 ms) plus the time to finish, middy would answer first
+    // and the function's own result would be lost.
+    { key: 'DEADLINE_MARGIN_MS', raw: '4' },
+    { key: 'DEADLINE_MARGIN_MS', raw: '199' },
     { key: 'IDEMPOTENCY_EXPIRY_SECONDS', raw: '2592001' },
     { key: 'DRY_RUN', raw: 'enabled' },
     { key: 'MANAGED_EVENT_DATA_STORES', raw: 'ab' },

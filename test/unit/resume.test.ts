@@ -867,9 +867,9 @@ describe('Function: resumeIngestion (deadline abort)', () => {
     const config = readConfig({
       AWS_REGION: REGION,
       MANAGED_EVENT_DATA_STORES: 'h1x',
-      DEADLINE_MARGIN_MS: '0',
+      DEADLINE_MARGIN_MS: '200',
     });
-    const deadline = Date.now() + 50;
+    const deadline = Date.now() + 250;
     const warn = () => undefined;
 
     // Act
