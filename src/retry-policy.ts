@@ -191,14 +191,28 @@ export interface CallFailure {
 export function isRetryableFailure(failure: CallFailure): boolean {
   // An aborted request is the deadline's doing, whatever status came with it.
   if (failure.name === 'AbortError') return false;
-  const shape = {
+  const shape = sdkShape(failure);
+  return isThrottlingError(shape) || isTransientError(shape);
+}
+
+/** The failure in the shape smithy's predicates read. */
+function sdkShape(failure: CallFailure) {
+  return {
     name: failure.name,
     code: failure.name,
     message: '',
     $metadata:
       failure.httpStatusCode === undefined ? {} : { httpStatusCode: failure.httpStatusCode },
   };
-  return isThrottlingError(shape) || isTransientError(shape);
+}
+
+/**
+ * A failure after which the request may still have been applied: no answer (reset, timeout) or
+ * a 5xx. Throttling and the API's own errors are definite refusals: nothing was done.
+ */
+export function mayHaveBeenApplied(failure: CallFailure): boolean {
+  if (Object.hasOwn(API_ERRORS, failure.name)) return false;
+  return isRetryableFailure(failure) && !isThrottlingError(sdkShape(failure));
 }
 
 /** Classifies by name first (the API's errors), then as the SDK would; anything else is terminal. */

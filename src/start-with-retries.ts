@@ -6,7 +6,7 @@ import { type CallError, toCallError } from './call-error.js';
 import { attemptFields, backoffOf, retryState } from './call-with-retries.js';
 import { isIngesting } from './policy.js';
 import { isStoppedOrIngesting, pollStatus, readStatus, STOPPED, STOPPING } from './poll-status.js';
-import { nextStep } from './retry-policy.js';
+import { mayHaveBeenApplied, nextStep, type StopCause } from './retry-policy.js';
 import type { Run } from './run.js';
 import { REASONS, type Reason } from './types.js';
 
@@ -54,10 +54,7 @@ export async function startWithRetries(
     );
     if (failure === undefined) return verify(arn, attempts, run);
     const step = nextStep(failure, retryState(run, attempts, retries), backoffOf(run), run.random);
-    if (step.step === 'stop') {
-      const reason = step.cause === 'deadline' ? REASONS.deadlineExceeded : REASONS.startFailed;
-      return failed(reason, attempts, failure);
-    }
+    if (step.step === 'stop') return giveUp(arn, attempts, failure, step.cause, run);
     const delayMs = step.step === 'retry' ? step.delayMs : 0;
     run.logger.warn('start attempt failed', {
       eventDataStore: arn,
@@ -76,6 +73,25 @@ export async function startWithRetries(
       return failed(REASONS.deadlineExceeded, attempts, failure);
     }
   }
+}
+
+/**
+ * The last failure may hide a Start that was applied (its answer lost): read the status once
+ * more, time permitting, so that an ingesting store is never reported failed.
+ */
+async function giveUp(
+  arn: string,
+  attempts: number,
+  failure: CallError,
+  cause: StopCause,
+  run: Run,
+): Promise<Outcome> {
+  if (mayHaveBeenApplied(failure) && !run.deadline.signal.aborted) {
+    const status = await readStatus(arn, run);
+    if (status !== undefined && isIngesting(status)) return afterRace(status, attempts, failure);
+  }
+  const reason = cause === 'deadline' ? REASONS.deadlineExceeded : REASONS.startFailed;
+  return failed(reason, attempts, failure);
 }
 
 /** After a status race or a wait: someone else started it, or it is in a state we cannot start. */

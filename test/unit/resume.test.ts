@@ -266,6 +266,81 @@ describe('Function: resumeIngestion', () => {
     expect(result.stores[0]).toMatchObject({ action: 'failed', errorName: 'BrandNewException' });
   });
 
+  it.each([
+    {
+      case: 'a connection reset',
+      error: () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    },
+    {
+      case: 'a 503',
+      error: () =>
+        Object.assign(new Error('unavailable'), {
+          name: 'ServiceUnavailable',
+          $metadata: { httpStatusCode: 503 },
+        }),
+    },
+  ])(
+    'reads the status once more after $case on the last Start: applied means resumed, not failed',
+    async ({ error }) => {
+      // Prepare: the Start is applied, but its answer is lost, and the budget is one request
+      const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+      mock.on(StartEventDataStoreIngestionCommand).callsFake(() => {
+        find('a1').Status = 'STARTING_INGESTION';
+        throw error();
+      });
+      const { deps } = setup({ MAX_ATTEMPTS: '1' });
+
+      // Act
+      const result = await resumeIngestion(SCHEDULE, deps);
+
+      // Assess: no false failure for a store that is ingesting
+      expect(result.stores[0]).toMatchObject({
+        action: 'resumed',
+        reason: 'started-concurrently',
+        attempts: 1,
+        statusAfter: 'STARTING_INGESTION',
+      });
+    },
+  );
+
+  it('still fails a Start whose last answer was lost when the store is not ingesting', async () => {
+    // Prepare: the reset happens before the service acted
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const { deps } = setup({ MAX_ATTEMPTS: '2' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores[0]).toMatchObject({
+      action: 'failed',
+      reason: 'start-failed',
+      attempts: 2,
+      errorName: 'ECONNRESET',
+    });
+  });
+
+  it('does not read again after a definite refusal (throttling): it fails as it was told', async () => {
+    // Prepare
+    const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .rejects(
+        new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
+      );
+    const { deps } = setup({ MAX_ATTEMPTS: '1' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess: one read to describe, none after the refusal
+    expect(result.stores[0]).toMatchObject({ action: 'failed', reason: 'start-failed' });
+    expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 1);
+  });
+
   it('ends as started-concurrently when the store is already starting after a status race', async () => {
     // Prepare: someone else starts it between our read and our start
     const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);

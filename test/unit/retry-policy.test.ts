@@ -5,6 +5,7 @@ import {
   classifyError,
   computeBackoffMs,
   isNoSuchStore,
+  mayHaveBeenApplied,
   NO_SUCH_STORE_ERRORS,
   nextStep,
   type RetryState,
@@ -399,5 +400,25 @@ describe('Function: nextStep', () => {
         },
       ),
     );
+  });
+});
+
+describe('Function: mayHaveBeenApplied', () => {
+  it.each<{ name: string; status?: number; expected: boolean }>([
+    { name: 'ECONNRESET', expected: true },
+    { name: 'ETIMEDOUT', expected: true },
+    { name: 'TimeoutError', expected: true },
+    { name: 'InternalFailure', status: 500, expected: true },
+    { name: 'ServiceUnavailable', status: 503, expected: true },
+    { name: 'ThrottlingException', status: 429, expected: false },
+    { name: 'SlowDown', status: 503, expected: false },
+    { name: 'TooManyRequests', status: 429, expected: false },
+    { name: 'ConflictException', status: 409, expected: false },
+    { name: 'AccessDeniedException', status: 400, expected: false },
+    { name: 'AbortError', status: 503, expected: false },
+    { name: 'BrandNewException', status: 400, expected: false },
+  ])('$name ($status) may have been applied: $expected', ({ name, status, expected }) => {
+    // Act, Assess
+    expect(mayHaveBeenApplied({ name, httpStatusCode: status })).toBe(expected);
   });
 });
