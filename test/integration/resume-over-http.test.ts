@@ -406,6 +406,29 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
     });
   });
 
+  describe('a degraded API across warm invocations', () => {
+    it('gives every invocation its whole retry budget: no retry quota drains across invocations', async () => {
+      // Prepare: every GetEventDataStore answers 500; one warm execution environment
+      const local = await setUp({ faults: [{ operation: GET, status: 500 }] });
+      const handler = await local.loadHandler({
+        MAX_ATTEMPTS: '3',
+        RETRY_BASE_DELAY_MS: '1',
+        RETRY_MAX_DELAY_MS: '2',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      });
+      const invocations = 60;
+
+      // Act
+      for (let i = 0; i < invocations; i += 1) {
+        await failureOf(handler(readEvent('direct-request.json'), local.context()));
+      }
+
+      // Assess: 3 requests each, the 60th invocation as the first (a process-wide token bucket
+      // of the SDK's standard strategy would have cut later invocations to one attempt)
+      expect(outcomes(local, GET)).toHaveLength(invocations * 3);
+    });
+  });
+
   describe('retries by the function', () => {
     it('retries ConflictException, which the SDK does not: 3 requests, attempts 3', async () => {
       // Prepare
