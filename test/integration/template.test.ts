@@ -111,13 +111,42 @@ describe('Template: the SAM transform', () => {
       Handler: 'handler.handler',
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: 'LogGroup' } },
+      LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', LogGroup: { Ref: 'LogGroup' } }),
     });
     expect(at(fn.Properties, 'MemorySize')).toBeLessThanOrEqual(512);
     expect(at(fn.Properties, 'Timeout')).toBeGreaterThanOrEqual(
       (DEFAULTS.VERIFY_TIMEOUT_MS + DEFAULTS.DEADLINE_MARGIN_MS) / 1000,
     );
   });
+
+  it.each(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'])(
+    "logs at LogLevel=%s: Lambda's ApplicationLogLevel and POWERTOOLS_LOG_LEVEL say the same level",
+    async (level) => {
+      // Prepare: what Lambda sets from LoggingConfig (AWS_LAMBDA_LOG_LEVEL), which Powertools
+      // obeys over POWERTOOLS_LOG_LEVEL
+      const fn = resource(cfn(), FUNCTION_ID);
+      const logging = at(fn.Properties, 'LoggingConfig') as Record<string, unknown>;
+      const variables = at(fn.Properties, 'Environment', 'Variables') as Record<string, unknown>;
+      expect(sam().Parameters?.LogLevel?.AllowedValues).toContain(level);
+      expect(variables.POWERTOOLS_LOG_LEVEL).toEqual({ Ref: 'LogLevel' });
+      expect(logging.ApplicationLogLevel).toEqual({
+        'Fn::FindInMap': ['LogLevels', { Ref: 'LogLevel' }, 'ApplicationLogLevel'],
+      });
+      const mapped = at(sam(), 'Mappings', 'LogLevels', level, 'ApplicationLogLevel');
+      expect(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).toContain(mapped);
+      const { Logger } = await import('@aws-lambda-powertools/logger');
+      process.env.AWS_LAMBDA_LOG_LEVEL = String(mapped);
+      process.env.POWERTOOLS_LOG_LEVEL = level;
+
+      // Act
+      const levelName = new Logger().getLevelName();
+      delete process.env.AWS_LAMBDA_LOG_LEVEL;
+      delete process.env.POWERTOOLS_LOG_LEVEL;
+
+      // Assess
+      expect(levelName).toBe(level);
+    },
+  );
 
   it('keeps the log group for the days the retention parameter says', () => {
     // Act
