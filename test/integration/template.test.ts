@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -652,5 +653,40 @@ describe('Support: EventBridge pattern matcher', () => {
 
     // Assess
     expect(act).toThrow(TypeError);
+  });
+});
+
+describe('samconfig.toml', () => {
+  const samconfig = (): Record<string, Record<string, { parameters: Record<string, unknown> }>> =>
+    JSON.parse(
+      execFileSync('python3', [
+        '-c',
+        'import json,sys,tomllib;print(json.dumps(tomllib.load(open(sys.argv[1],"rb"))))',
+        path.join(ROOT, 'samconfig.toml'),
+      ]).toString(),
+    );
+
+  it('validates with lint, builds cached and in parallel, deploys with IAM capabilities', () => {
+    // Act
+    const config = samconfig().default;
+
+    // Assess
+    expect(config?.global?.parameters).toEqual({ stack_name: 'lake-ingestion-guard' });
+    expect(config?.validate?.parameters).toMatchObject({ lint: true });
+    expect(config?.build?.parameters).toMatchObject({ cached: true, parallel: true });
+    expect(config?.deploy?.parameters).toMatchObject({
+      capabilities: 'CAPABILITY_IAM',
+      confirm_changeset: true,
+      resolve_s3: true,
+    });
+  });
+
+  it('holds no account-specific value (account, region, bucket, profile)', () => {
+    // Act
+    const text = readFileSync(path.join(ROOT, 'samconfig.toml'), 'utf8');
+
+    // Assess
+    expect(text).not.toMatch(/\d{12}/);
+    expect(text).not.toMatch(/^\s*(region|s3_bucket|profile|image_repositories)\s*=/m);
   });
 });
