@@ -40,14 +40,16 @@ export interface FaultRule {
   readonly rate?: number;
 }
 
-/** The HTTP status of each error code that is not a 400 (Smithy model, reference doc). */
+/**
+ * The HTTP status of each error code that is not a 400 (the SDK's Smithy model; AWS's common
+ * errors: a missing signature is 403, a malformed one, `IncompleteSignatureException`, is 400).
+ */
 export const ERROR_STATUS_CODES: Readonly<Record<string, number>> = {
   EventDataStoreNotFoundException: 404,
   ConflictException: 409,
   NoManagementAccountSLRExistsException: 403,
   ThrottlingException: 429,
   MissingAuthenticationTokenException: 403,
-  IncompleteSignatureException: 403,
   InternalFailure: 500,
   InternalServerError: 500,
   InternalServerException: 500,

@@ -340,4 +340,35 @@ describe('Emulator: conformance with the CloudTrail service model', () => {
       });
     },
   );
+
+  it.each([
+    ['without Authorization', 'MissingAuthenticationTokenException', 403, undefined],
+    ['with a malformed Authorization', 'IncompleteSignatureException', 400, 'Bearer token'],
+  ])(
+    'answers a request %s with the common error the service sends: %s, HTTP %d',
+    async (_label, code, status, authorization) => {
+      // Prepare
+      const model = serviceModel();
+      const headers: Record<string, string> = {
+        'Content-Type': CONTENT_TYPE,
+        'X-Amz-Target': `${TARGET_PREFIX}GetEventDataStore`,
+        ...(authorization === undefined ? {} : { Authorization: authorization }),
+      };
+
+      // Act
+      const response = await fetch(emulator.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ EventDataStore: 'full-store' }),
+      });
+
+      // Assess
+      expect(model.shapes[code], `${code} is now a CloudTrail shape: check its status`).toBe(
+        undefined,
+      );
+      expect(PROTOCOL_ERRORS).toContain(code);
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject({ __type: code });
+    },
+  );
 });

@@ -143,9 +143,16 @@ describe('Emulator: wire protocol', () => {
   });
 
   it.each([
-    ['no Authorization header', undefined, 'MissingAuthenticationTokenException'],
-    ['a non-SigV4 Authorization header', 'Bearer token', 'IncompleteSignatureException'],
-  ])('rejects a request with %s with 403', async (_label, authorization, code) => {
+    ['no Authorization header', 'MissingAuthenticationTokenException', 403, undefined],
+    ['an empty Authorization header', 'MissingAuthenticationTokenException', 403, ''],
+    ['a non-SigV4 Authorization header', 'IncompleteSignatureException', 400, 'Bearer token'],
+    [
+      'a SigV4 Authorization header without Signature',
+      'IncompleteSignatureException',
+      400,
+      SIGV4.replace(/, Signature=.*$/, ''),
+    ],
+  ])('rejects a request with %s: %s, HTTP %d', async (_label, code, status, authorization) => {
     // Prepare
     const { emu } = await setUp({ stores: [makeStore('abc-1')] });
     const { Authorization: _dropped, ...headers } = headersFor('GetEventDataStore');
@@ -158,7 +165,7 @@ describe('Emulator: wire protocol', () => {
     );
 
     // Assess
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(status);
     expect(response.json).toEqual({ __type: code, Message: expect.any(String) });
     expect(emu.calls).toEqual([{ operation: 'GetEventDataStore', outcome: code }]);
   });
