@@ -2,9 +2,9 @@
  * A CloudTrail Lake emulator: an HTTP server on 127.0.0.1 speaking CloudTrail's wire protocol
  * (AWS JSON 1.1) for the five operations the function uses. The server routes each request to
  * the store book (the stores, the status state machine and the API's own error rules) after the
- * protocol checks and the fault rule that fires for it, and records every call. The real SDK
- * client talks to it through its `endpoint` (or `AWS_ENDPOINT_URL_CLOUDTRAIL`); signatures are
- * required but not verified.
+ * protocol checks, applies the fault rule that fires for it (before the operation or, with
+ * `after`, to its answer) and records every call. The real SDK client talks to it through its
+ * `endpoint` (or `AWS_ENDPOINT_URL_CLOUDTRAIL`); signatures are required but not verified.
  *
  * Statuses are computed from timestamps on each read (no timers), so nothing keeps the process
  * alive and close() is prompt.
@@ -12,7 +12,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './api-error.js';
-import { faultBefore, type Result, replyTo } from './fault-answers.js';
+import { faultAfter, faultBefore, type Result, replyTo } from './fault-answers.js';
 import {
   createFaultInjector,
   type FaultRule,
@@ -49,7 +49,11 @@ export interface CallRecord {
   readonly operation: string;
   /** As sent; for ListTags the ARNs of ResourceIdList joined by ','; absent for ListEventDataStores. */
   readonly eventDataStore?: string;
-  /** 'ok', the error code sent, or 'reset' when the socket was destroyed. */
+  /**
+   * 'ok', the error code sent, or 'reset' when the socket was destroyed. A rule with `after` that
+   * resets or answers a fault records what the client got after what the operation answered:
+   * `reset-after-<ok or the operation's code>` or `<fault code>-after-<ok or the operation's code>`.
+   */
   readonly outcome: string;
 }
 
@@ -173,7 +177,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       call.named = storesNamedBy(operation, input);
       const rule = injector.pick({ operation, eventDataStores: call.named });
       const operate = (): Result => runOperation(book, operation, input);
-      await faultBefore(rule, operate, reply, closing.signal);
+      await (rule?.after
+        ? faultAfter(rule, operate(), reply, closing.signal)
+        : faultBefore(rule, operate, reply, closing.signal));
     } catch (error) {
       if (closing.signal.aborted) return;
       reply.send({ error: asApiError(error) });

@@ -1,6 +1,8 @@
 /**
- * How the fault rule that fires for a request changes its answer: a delay, then a reset or a
- * fault instead of the operation. Every answer records the call's outcome.
+ * How the fault rule that fires for a request changes its answer: before the operation (a delay,
+ * then a reset or a fault instead of the operation) or, with `after`, once the operation has been
+ * applied (a delay, then a reset or a fault instead of its answer, or its answer late). Every
+ * answer records the call's outcome.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +34,21 @@ export async function faultBefore(
   if (rule?.reset) return reply.reset('reset');
   const fault = rule && injectedError(rule);
   reply.send(fault ? { error: fault } : operate());
+}
+
+/** A rule with `after`, once the operation gave its result: delay, then reset, fault or result. */
+export async function faultAfter(
+  rule: FaultRule,
+  result: Result,
+  reply: Reply,
+  signal: AbortSignal,
+): Promise<void> {
+  if (rule.delayMs) await sleep(rule.delayMs, undefined, { signal });
+  const applied = outcomeOf(result);
+  if (rule.reset) return reply.reset(`reset-after-${applied}`);
+  const fault = injectedError(rule);
+  if (!fault) return reply.send(result);
+  reply.send({ error: fault }, `${fault.code}-after-${applied}`);
 }
 
 /** The Reply to one request; each answer passes its outcome to `record`. */
