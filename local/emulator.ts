@@ -1,34 +1,26 @@
 /**
  * A CloudTrail Lake emulator: an HTTP server on 127.0.0.1 speaking CloudTrail's wire protocol
  * (AWS JSON 1.1) for the five operations the function uses. The server routes each request to
- * the store book (the stores, the status state machine and the API's own error rules), after the
- * protocol checks and fault injection, and records every call. The real SDK client talks to it
- * through its `endpoint` (or `AWS_ENDPOINT_URL_CLOUDTRAIL`); signatures are required but not
- * verified.
+ * the store book (the stores, the status state machine and the API's own error rules) after the
+ * protocol checks, applies the fault rule that fires for it (before the operation or, with
+ * `after`, to its answer) and records every call. The real SDK client talks to it through its
+ * `endpoint` (or `AWS_ENDPOINT_URL_CLOUDTRAIL`); signatures are required but not verified.
  *
  * Statuses are computed from timestamps on each read (no timers), so nothing keeps the process
  * alive and close() is prompt.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from './api-error.js';
+import { faultAfter, faultBefore, type Result, replyTo } from './fault-answers.js';
 import {
   createFaultInjector,
   type FaultRule,
   OPERATION_NAMES,
   type OperationName,
   parseFaultRules,
-  resolveFaultError,
 } from './faults.js';
-import {
-  checkAuthorization,
-  operationOf,
-  parseInput,
-  readBody,
-  sendError,
-  sendJson,
-} from './json-protocol.js';
+import { checkAuthorization, operationOf, parseInput, readBody } from './json-protocol.js';
 import { createOpenRequests } from './open-requests.js';
 import {
   createStoreBook,
@@ -57,7 +49,11 @@ export interface CallRecord {
   readonly operation: string;
   /** As sent; for ListTags the ARNs of ResourceIdList joined by ','; absent for ListEventDataStores. */
   readonly eventDataStore?: string;
-  /** 'ok', the error code sent, or 'reset' when the socket was destroyed. */
+  /**
+   * 'ok', the error code sent, or 'reset' when the socket was destroyed. A rule with `after` that
+   * resets or answers a fault records what the client got after what the operation answered:
+   * `reset-after-<ok or the operation's code>` or `<fault code>-after-<ok or the operation's code>`.
+   */
   readonly outcome: string;
 }
 
@@ -139,21 +135,17 @@ function storesNamedBy(operation: OperationName, input: Record<string, unknown>)
   return typeof input.EventDataStore === 'string' ? [input.EventDataStore] : [];
 }
 
-/** The error a fault rule answers with (with its `Retry-After`), if it asks for one. */
-function injectedError(rule: FaultRule): ApiError | undefined {
-  const fault = resolveFaultError(rule);
-  if (!fault) return undefined;
-  const retryAfter = rule.retryAfterSeconds;
-  return new ApiError(
-    fault.code,
-    `Injected fault: ${fault.code}.`,
-    fault.status,
-    retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
-  );
-}
-
 const asApiError = (error: unknown): ApiError =>
   error instanceof ApiError ? error : new ApiError('InternalFailure', 'Emulator failure.', 500);
+
+/** Applies the operation to the book: its output, or the error it answers. */
+function runOperation(book: StoreBook, operation: OperationName, input: OperationInput): Result {
+  try {
+    return { output: OPERATIONS[operation](book, input) };
+  } catch (error) {
+    return { error: asApiError(error) };
+  }
+}
 
 /** Listens on 127.0.0.1; resolves with the server's URL. */
 async function listen(server: Server, port: number): Promise<string> {
@@ -179,29 +171,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     const call: Call = { operation: operationOf(request.headers['x-amz-target']), named: [] };
-    const record = (outcome: string): void => {
-      callLog.push(recordOf(call, outcome));
-    };
+    const reply = replyTo(request, response, (outcome) => callLog.push(recordOf(call, outcome)));
     try {
       const { operation, input } = acceptRequest(request, call.operation, body);
       call.named = storesNamedBy(operation, input);
       const rule = injector.pick({ operation, eventDataStores: call.named });
-      if (rule?.delayMs) await sleep(rule.delayMs, undefined, { signal: closing.signal });
-      if (rule?.reset) {
-        record('reset');
-        request.socket.destroy();
-        return;
-      }
-      const fault = rule && injectedError(rule);
-      if (fault) throw fault;
-      const output = OPERATIONS[operation](book, input);
-      record('ok');
-      sendJson(response, 200, output);
+      const operate = (): Result => runOperation(book, operation, input);
+      await (rule?.after
+        ? faultAfter(rule, operate(), reply, closing.signal)
+        : faultBefore(rule, operate, reply, closing.signal));
     } catch (error) {
       if (closing.signal.aborted) return;
-      const apiError = asApiError(error);
-      record(apiError.code);
-      sendError(response, apiError);
+      reply.send({ error: asApiError(error) });
     }
   }
 

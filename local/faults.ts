@@ -1,6 +1,6 @@
 /**
  * Fault injection for the CloudTrail Lake emulator. A rule is a JSON object `{ operation,
- * eventDataStore?, error?, status?, reset?, delayMs?, retryAfterSeconds?, count?, rate? }`.
+ * eventDataStore?, error?, status?, reset?, delayMs?, retryAfterSeconds?, after?, count?, rate? }`.
  *
  * Rules are checked in order for every call; the first rule that matches the call and fires
  * applies (one rule per call). A rule matches when its `operation` is the call's or `*`, and,
@@ -8,6 +8,12 @@
  * each other; ListTags matches when any ARN of `ResourceIdList` does; ListEventDataStores is about
  * no store). A matching rule fires while it has `count` left (unlimited without `count`) and, with
  * `rate`, when the random draw is below `rate`; only a firing uses up one of its `count`.
+ *
+ * A rule acts before the operation: it waits `delayMs`, then resets or answers its fault, and the
+ * operation is never applied (alone, the delay is followed by the operation). With `after: true`
+ * the operation is applied first (it may change a store, or refuse with its own error); the rule
+ * then waits `delayMs` and resets, answers its fault instead of the real answer, or (delay alone)
+ * sends the real answer.
  */
 import { readJsonFile } from './json-file.js';
 
@@ -34,20 +40,27 @@ export interface FaultRule {
   readonly delayMs?: number;
   /** With `error` or `status`: also send `Retry-After` (seconds), which the SDK waits out. */
   readonly retryAfterSeconds?: number;
+  /**
+   * `true`: apply the operation first, then the rule's effect to its answer (a lost or replaced
+   * answer after the service acted); alone, `delayMs` then delays the real answer.
+   */
+  readonly after?: boolean;
   /** How many matching calls the rule fires for before it is spent. */
   readonly count?: number;
   /** Probability (0..1) that the rule fires for a matching call. */
   readonly rate?: number;
 }
 
-/** The HTTP status of each error code that is not a 400 (Smithy model, reference doc). */
+/**
+ * The HTTP status of each error code that is not a 400 (the SDK's Smithy model; AWS's common
+ * errors: a missing signature is 403, a malformed one, `IncompleteSignatureException`, is 400).
+ */
 export const ERROR_STATUS_CODES: Readonly<Record<string, number>> = {
   EventDataStoreNotFoundException: 404,
   ConflictException: 409,
   NoManagementAccountSLRExistsException: 403,
   ThrottlingException: 429,
   MissingAuthenticationTokenException: 403,
-  IncompleteSignatureException: 403,
   InternalFailure: 500,
   InternalServerError: 500,
   InternalServerException: 500,
@@ -154,6 +167,7 @@ const RULE_FIELDS: Record<keyof FaultRule, Check> = {
       : 'expected milliseconds (a number >= 0)',
   retryAfterSeconds: (value) =>
     Number.isInteger(value) && (value as number) >= 0 ? undefined : 'expected whole seconds >= 0',
+  after: (value) => (typeof value === 'boolean' ? undefined : 'expected true or false'),
   count: (value) =>
     Number.isInteger(value) && (value as number) >= 1 ? undefined : 'expected an integer >= 1',
   rate: (value) =>

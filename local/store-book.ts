@@ -1,7 +1,7 @@
 /**
  * The emulator's event data stores and what the five operations do to them, without HTTP: the
  * status state machine, the API's own error rules (thrown as ApiError) and ListEventDataStores
- * paging.
+ * paging. The book serves one account and region, those its stores' ARNs share.
  *
  * Statuses are computed from timestamps on each operation (no timers): a Start or Stop records
  * when its transition completes, and every later operation first settles the transitions due by
@@ -9,6 +9,7 @@
  */
 import { ApiError } from './api-error.js';
 import {
+  accountAndRegionOf,
   isStoreIdentifier,
   parseStoreArn,
   parseStores,
@@ -116,7 +117,13 @@ interface Paging {
 const toSeconds = (ms: number): number => ms / 1000;
 const idOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
-/** Holds the stores (validated as a stores file); seeded transitions complete a delay from now. */
+/** The account and region a book serves: those its stores share (none without stores). */
+type Home = { accountId: string; region: string } | undefined;
+
+/**
+ * Holds the stores (validated as a stores file, all of one partition, account and region);
+ * seeded transitions complete a delay from now.
+ */
 export function createStoreBook(
   stores: readonly StoreInput[],
   options: StoreBookOptions = {},
@@ -139,6 +146,7 @@ export function createStoreBook(
     maxPageSize: options.maxPageSize ?? Number.POSITIVE_INFINITY,
   };
   const entries = loadEntries(stores, now(), [start, stop]);
+  const home: Home = entries.length > 0 ? accountAndRegionOf(stores) : undefined;
   /** The clock's time, once every transition due by then has completed. */
   const settledNow = (): number => {
     const nowMs = now();
@@ -161,7 +169,7 @@ export function createStoreBook(
     },
     listTags: (input) => {
       settledNow();
-      return listTags(entries, input.ResourceIdList);
+      return listTags(entries, home, input.ResourceIdList);
     },
     startIngestion: (input) => change(input, start),
     stopIngestion: (input) => change(input, stop),
@@ -319,27 +327,54 @@ function listPage(
   };
 }
 
-function listTags(entries: readonly StoreEntry[], list: unknown): ListTagsOutput {
+function listTags(entries: readonly StoreEntry[], home: Home, list: unknown): ListTagsOutput {
   if (!Array.isArray(list) || list.length === 0 || list.length > LIST_TAGS_MAX_RESOURCES) {
     throw new ApiError(
       'InvalidParameterException',
       `ResourceIdList must hold 1 to ${LIST_TAGS_MAX_RESOURCES} ARNs.`,
     );
   }
-  return { ResourceTagList: list.map((resourceId: unknown) => tagsOf(entries, resourceId)) };
+  return {
+    ResourceTagList: list.map((resourceId: unknown) => tagsOf(entries, home, resourceId)),
+  };
 }
 
-/** One ResourceTagList item: the ARN must be a CloudTrail ARN, of a store, of a known store. */
-function tagsOf(
-  entries: readonly StoreEntry[],
-  resourceId: unknown,
-): ListTagsOutput['ResourceTagList'][number] {
-  if (typeof resourceId !== 'string' || !/^arn:[^:]+:cloudtrail:[^:]*:\d{12}:.+/.test(resourceId)) {
+/** Throws unless the value is a CloudTrail ARN of the account and region the book serves. */
+function checkCloudTrailArn(resourceId: unknown, home: Home): asserts resourceId is string {
+  const match =
+    typeof resourceId === 'string'
+      ? /^arn:[^:]+:cloudtrail:([^:]*):(\d{12}):.+/.exec(resourceId)
+      : null;
+  if (!match) {
     throw new ApiError(
       'CloudTrailARNInvalidException',
       `${String(resourceId)} is not a valid ARN.`,
     );
   }
+  if (home && match[1] !== home.region) {
+    throw new ApiError(
+      'CloudTrailARNInvalidException',
+      `Region in ARN is wrong, you can only access resources in region ${home.region}.`,
+    );
+  }
+  if (home && match[2] !== home.accountId) {
+    throw new ApiError(
+      'CloudTrailARNInvalidException',
+      `AccountID in ARN is wrong, you can only access resources with AccountID ${home.accountId}.`,
+    );
+  }
+}
+
+/**
+ * One ResourceTagList item: the ARN must be a CloudTrail ARN, of the book's account and region,
+ * of a store, of a known store.
+ */
+function tagsOf(
+  entries: readonly StoreEntry[],
+  home: Home,
+  resourceId: unknown,
+): ListTagsOutput['ResourceTagList'][number] {
+  checkCloudTrailArn(resourceId, home);
   if (!parseStoreArn(resourceId)) {
     throw new ApiError('ResourceNotFoundException', `Resource ${resourceId} was not found.`);
   }

@@ -1,3 +1,4 @@
+import * as cloudTrailSdk from '@aws-sdk/client-cloudtrail';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CONTENT_TYPE,
@@ -99,6 +100,8 @@ const FAILING_REQUESTS: Record<OperationName, unknown[]> = {
     { ResourceIdList: ['full-store'] },
     { ResourceIdList: [`${ARN_PREFIX.replace('eventdatastore', 'trail')}x`] },
     { ResourceIdList: [`${ARN_PREFIX}no-such-store`] },
+    { ResourceIdList: [`${ARN_PREFIX.replace('us-east-1', 'eu-west-1')}full-store`] },
+    { ResourceIdList: [`${ARN_PREFIX.replace('123456789012', '210987654321')}full-store`] },
   ],
   StartEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('full-store', 'insight-stopped'),
   StopEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('stopped-store', 'insight-enabled'),
@@ -150,6 +153,17 @@ function findShapeMismatches(
     default:
       return [`${path}: shape type ${shape.type} not checked`];
   }
+}
+
+/**
+ * The HTTP status of a CloudTrail error in the SDK's error schema (`<Code>$`, generated from the
+ * Smithy model); botocore's CloudTrail model gives no error a status, so JSON 1.1's 400 would be
+ * all it says.
+ */
+function sdkStatusOf(code: string): number | undefined {
+  const schema = (cloudTrailSdk as Record<string, unknown>)[`${code}$`];
+  const traits = Array.isArray(schema) ? (schema[3] as { httpError?: unknown }) : undefined;
+  return typeof traits?.httpError === 'number' ? traits.httpError : undefined;
 }
 
 let cachedModel: ServiceModel | undefined;
@@ -285,6 +299,76 @@ describe('Emulator: conformance with the CloudTrail service model', () => {
       }
       expect(allowed).toEqual(expect.arrayContaining(codes));
       expect([...new Set(codes)].sort()).toEqual([...errors, ...unmodelledErrors].sort());
+    },
+  );
+
+  it.each(OPERATIONS)(
+    'answers failing %s calls with the status the SDK schema gives each error',
+    async (operation) => {
+      // Act
+      const responses = [];
+      for (const input of FAILING_REQUESTS[operation]) {
+        responses.push(await callRaw(operation, input));
+      }
+
+      // Assess
+      for (const response of responses) {
+        const code = String(response.json.__type);
+        expect(response.status, code).toBe(sdkStatusOf(code));
+      }
+    },
+  );
+
+  it.each([
+    ['region', ARN_PREFIX.replace('us-east-1', 'eu-west-1'), /^Region in ARN is wrong/],
+    ['account', ARN_PREFIX.replace('123456789012', '210987654321'), /^AccountID in ARN is wrong/],
+  ])(
+    'answers ListTags of a store ARN of another %s as the service does: 400 CloudTrailARNInvalidException',
+    async (_label, prefix, message) => {
+      // Prepare
+      const model = serviceModel();
+
+      // Act
+      const response = await callRaw('ListTags', { ResourceIdList: [`${prefix}full-store`] });
+
+      // Assess
+      expect(errorsOf(model, 'ListTags')).toContain('CloudTrailARNInvalidException');
+      expect(response.status).toBe(sdkStatusOf('CloudTrailARNInvalidException'));
+      expect(response.json).toEqual({
+        __type: 'CloudTrailARNInvalidException',
+        Message: expect.stringMatching(message),
+      });
+    },
+  );
+
+  it.each([
+    ['without Authorization', 'MissingAuthenticationTokenException', 403, undefined],
+    ['with a malformed Authorization', 'IncompleteSignatureException', 400, 'Bearer token'],
+  ])(
+    'answers a request %s with the common error the service sends: %s, HTTP %d',
+    async (_label, code, status, authorization) => {
+      // Prepare
+      const model = serviceModel();
+      const headers: Record<string, string> = {
+        'Content-Type': CONTENT_TYPE,
+        'X-Amz-Target': `${TARGET_PREFIX}GetEventDataStore`,
+        ...(authorization === undefined ? {} : { Authorization: authorization }),
+      };
+
+      // Act
+      const response = await fetch(emulator.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ EventDataStore: 'full-store' }),
+      });
+
+      // Assess
+      expect(model.shapes[code], `${code} is now a CloudTrail shape: check its status`).toBe(
+        undefined,
+      );
+      expect(PROTOCOL_ERRORS).toContain(code);
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject({ __type: code });
     },
   );
 });

@@ -143,9 +143,16 @@ describe('Emulator: wire protocol', () => {
   });
 
   it.each([
-    ['no Authorization header', undefined, 'MissingAuthenticationTokenException'],
-    ['a non-SigV4 Authorization header', 'Bearer token', 'IncompleteSignatureException'],
-  ])('rejects a request with %s with 403', async (_label, authorization, code) => {
+    ['no Authorization header', 'MissingAuthenticationTokenException', 403, undefined],
+    ['an empty Authorization header', 'MissingAuthenticationTokenException', 403, ''],
+    ['a non-SigV4 Authorization header', 'IncompleteSignatureException', 400, 'Bearer token'],
+    [
+      'a SigV4 Authorization header without Signature',
+      'IncompleteSignatureException',
+      400,
+      SIGV4.replace(/, Signature=.*$/, ''),
+    ],
+  ])('rejects a request with %s: %s, HTTP %d', async (_label, code, status, authorization) => {
     // Prepare
     const { emu } = await setUp({ stores: [makeStore('abc-1')] });
     const { Authorization: _dropped, ...headers } = headersFor('GetEventDataStore');
@@ -158,7 +165,7 @@ describe('Emulator: wire protocol', () => {
     );
 
     // Assess
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(status);
     expect(response.json).toEqual({ __type: code, Message: expect.any(String) });
     expect(emu.calls).toEqual([{ operation: 'GetEventDataStore', outcome: code }]);
   });
@@ -961,5 +968,158 @@ describe('Emulator: fault injection', () => {
 
     // Assess
     expect(await pending).toMatchObject({ code: expect.stringMatching(/^E/) });
+  });
+});
+
+describe('Emulator: faults after the operation', () => {
+  const START = 'StartEventDataStoreIngestion';
+  // Each test stops the clock (createClock), so a started store stays STARTING_INGESTION.
+  const start = (ct: CloudTrailClient, options: { abortSignal?: AbortSignal } = {}) =>
+    ct.send(new StartEventDataStoreIngestionCommand({ EventDataStore: 'abc-1' }), options);
+
+  it('starts the store and then resets the connection: the client sees ECONNRESET', async () => {
+    // Prepare
+    const { emu, ct } = await setUp({
+      stores: [makeStore('abc-1')],
+      now: createClock().now,
+      faults: [{ operation: START, after: true, reset: true }],
+    });
+
+    // Act
+    const error = await captureError(start(ct));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'ECONNRESET' });
+    expect(emu.stores()[0]?.Status).toBe('STARTING_INGESTION');
+    expect(emu.calls).toEqual([
+      { operation: START, eventDataStore: 'abc-1', outcome: 'reset-after-ok' },
+    ]);
+  });
+
+  it.each([
+    [{ error: 'ThrottlingException' }, 'ThrottlingException', 429],
+    [{ status: 503 }, 'ServiceUnavailable', 503],
+    [{ error: 'InternalFailure', delayMs: 10 }, 'InternalFailure', 500],
+  ])(
+    'starts the store and then answers the fault %j: the client sees %s',
+    async (effect, code, httpStatusCode) => {
+      // Prepare
+      const { emu, ct } = await setUp({
+        stores: [makeStore('abc-1')],
+        now: createClock().now,
+        faults: [{ operation: START, after: true, ...effect }],
+      });
+
+      // Act
+      const error = await captureError(start(ct));
+
+      // Assess
+      expectApiError(error, code, httpStatusCode);
+      expect(emu.stores()[0]?.Status).toBe('STARTING_INGESTION');
+      expect(emu.calls).toEqual([
+        { operation: START, eventDataStore: 'abc-1', outcome: `${code}-after-ok` },
+      ]);
+    },
+  );
+
+  it('sends the Retry-After header of a fault answered after the operation', async () => {
+    // Prepare
+    const { emu } = await setUp({
+      stores: [makeStore('abc-1')],
+      now: createClock().now,
+      faults: [{ operation: START, after: true, status: 429, retryAfterSeconds: 3 }],
+    });
+
+    // Act
+    const response = await fetch(emu.url, {
+      method: 'POST',
+      headers: headersFor(START),
+      body: JSON.stringify({ EventDataStore: 'abc-1' }),
+    });
+
+    // Assess
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('3');
+    expect(emu.stores()[0]?.Status).toBe('STARTING_INGESTION');
+  });
+
+  it("records the operation's own error when it refused: nothing changed", async () => {
+    // Prepare
+    const { emu, ct } = await setUp({
+      stores: [makeStore('abc-1', { Status: 'ENABLED' })],
+      faults: [{ operation: START, after: true, reset: true }],
+    });
+
+    // Act
+    const error = await captureError(start(ct));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'ECONNRESET' });
+    expect(emu.stores()[0]?.Status).toBe('ENABLED');
+    expect(emu.calls.map((call) => call.outcome)).toEqual([
+      'reset-after-InvalidEventDataStoreStatusException',
+    ]);
+  });
+
+  it('rehearses a lost answer: the retried start finds the store already starting', async () => {
+    // Prepare
+    const { emu, ct } = await setUp({
+      stores: [makeStore('abc-1')],
+      now: createClock().now,
+      faults: [{ operation: START, after: true, reset: true, count: 1 }],
+    });
+
+    // Act
+    const lost = await captureError(start(ct));
+    const retried = await captureError(start(ct));
+
+    // Assess
+    expect(lost).toMatchObject({ code: 'ECONNRESET' });
+    expectApiError(retried, 'InvalidEventDataStoreStatusException', 400);
+    expect(emu.calls.map((call) => call.outcome)).toEqual([
+      'reset-after-ok',
+      'InvalidEventDataStoreStatusException',
+    ]);
+  });
+
+  it('applies the operation at once with delayMs alone: a client that gives up finds the store changed', async () => {
+    // Prepare
+    const { emu, ct } = await setUp({
+      stores: [makeStore('abc-1')],
+      now: createClock().now,
+      faults: [{ operation: START, after: true, delayMs: 60_000 }],
+    });
+    const giveUp = new AbortController();
+
+    // Act
+    const pending = captureError(start(ct, { abortSignal: giveUp.signal }));
+    await vi.waitFor(() => expect(emu.stores()[0]?.Status).toBe('STARTING_INGESTION'), {
+      timeout: 5_000,
+      interval: 10,
+    });
+    const openWhileChanged = emu.openRequests(START);
+    giveUp.abort();
+    const error = await pending;
+
+    // Assess
+    expect(openWhileChanged).toBe(1);
+    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(emu.calls).toEqual([]);
+  });
+
+  it('answers the real answer after delayMs alone', async () => {
+    // Prepare
+    const { emu, ct } = await setUp({
+      stores: [makeStore('abc-1')],
+      now: createClock().now,
+      faults: [{ operation: START, after: true, delayMs: 10 }],
+    });
+
+    // Act
+    const output = await start(ct);
+
+    // Assess
+    expect(output.$metadata.httpStatusCode).toBe(200);
+    expect(emu.calls.map((call) => call.outcome)).toEqual(['ok']);
   });
 });

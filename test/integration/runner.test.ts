@@ -196,6 +196,31 @@ describe('The local runner (npm start)', () => {
     });
   });
 
+  it('rehearses a lost Start answer with an after fault: the report shows the store started although the answer was lost', async () => {
+    // Prepare
+    const faults = join(dir, 'lost-answer.json');
+    const path = join(dir, 'lost-answer-report.json');
+    await writeFile(
+      faults,
+      JSON.stringify([
+        { operation: START, eventDataStore: MANAGED_ARN, after: true, reset: true, count: 1 },
+      ]),
+    );
+
+    // Act
+    const run = await runRunner(['--faults', faults, '--report', path]);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const report = await readReport(path);
+    expect(report.calls.filter((c) => c.operation === START).map((c) => c.outcome)).toEqual([
+      'reset-after-ok',
+      'InvalidEventDataStoreStatusException',
+    ]);
+    const managed = report.stores.find((s) => s.EventDataStoreArn === MANAGED_ARN);
+    expect(['STARTING_INGESTION', 'ENABLED']).toContain(managed?.Status);
+  });
+
   it('exits 1 with InvalidTriggerError for an event it does not understand', async () => {
     // Prepare
     const event = join(dir, 'bogus.json');

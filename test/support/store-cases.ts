@@ -74,8 +74,20 @@ export const INVALID_RESOURCE_LIST_CASES: [string, string[], string, number][] =
   [
     'a store ARN of another account',
     ['arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/abc-1'],
-    'EventDataStoreNotFoundException',
-    404,
+    'CloudTrailARNInvalidException',
+    400,
+  ],
+  [
+    'a store ARN of another region',
+    ['arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/abc-1'],
+    'CloudTrailARNInvalidException',
+    400,
+  ],
+  [
+    'a trail ARN of another region',
+    ['arn:aws:cloudtrail:eu-west-1:123456789012:trail/abc-1'],
+    'CloudTrailARNInvalidException',
+    400,
   ],
 ];
 

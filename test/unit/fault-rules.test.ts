@@ -38,6 +38,24 @@ describe('Function: parseFaultRules', () => {
   });
 
   it.each([
+    ['reset', { reset: true }],
+    ['error', { error: 'ThrottlingException', retryAfterSeconds: 1 }],
+    ['status', { status: 503 }],
+    ['delayMs alone', { delayMs: 250 }],
+    ['delayMs and reset', { delayMs: 250, reset: true }],
+    ['false, as if absent', { after: false, error: 'ThrottlingException' }],
+  ])('accepts after with %s', (_label, effect) => {
+    // Prepare
+    const rules = [{ operation: 'StartEventDataStoreIngestion', after: true, ...effect }];
+
+    // Act
+    const parsed = parseFaultRules(rules);
+
+    // Assess
+    expect(parsed).toEqual(rules);
+  });
+
+  it.each([
     ['not an array', { operation: '*' }, /^faults: expected a JSON array/],
     ['a rule that is not an object', ['x'], /^faults\[0\]: expected an object/],
     ['a missing operation', [{ error: 'X' }], /^faults\[0\]\.operation: is required/],
@@ -51,6 +69,12 @@ describe('Function: parseFaultRules', () => {
     ['an error that is not a code', [{ operation: '*', error: 'no such' }], /\.error/],
     ['a status that is not an error', [{ operation: '*', status: 200 }], /\.status/],
     ['reset other than true', [{ operation: '*', reset: false }], /\.reset: expected true/],
+    [
+      'after other than a boolean',
+      [{ operation: '*', after: 'yes', reset: true }],
+      /\.after: expected true or false/,
+    ],
+    ['after without an effect', [{ operation: '*', after: true }], /needs one of error/],
     ['a negative delay', [{ operation: '*', delayMs: -1 }], /\.delayMs/],
     ['a zero count', [{ operation: '*', error: 'X', count: 0 }], /\.count/],
     ['a fractional count', [{ operation: '*', error: 'X', count: 1.5 }], /\.count/],

@@ -205,6 +205,20 @@ describe('Function: createStoreBook', () => {
       // Assess
       expect(act).toThrow(/^stores\[0\]\.EventDataStoreArn/);
     });
+
+    it('rejects stores of more than one account or region: it serves one of each', () => {
+      // Prepare
+      const stores = [
+        makeStore('abc-1'),
+        { EventDataStoreArn: 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/abc-2' },
+      ];
+
+      // Act
+      const act = () => createStoreBook(stores);
+
+      // Assess
+      expect(act).toThrow(/^stores\[1\]\.EventDataStoreArn: every store must be in aws account/);
+    });
   });
 
   describe('Start and Stop status, organization and identifier rules', () => {
@@ -539,6 +553,43 @@ describe('Function: createStoreBook', () => {
 
       // Assess
       expect(error).toMatchObject({ code, status });
+    });
+
+    it.each([
+      [
+        'region',
+        'arn:aws:cloudtrail:eu-west-1:210987654321:eventdatastore/abc-1',
+        'Region in ARN is wrong, you can only access resources in region us-east-1.',
+      ],
+      [
+        'account',
+        'arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/abc-1',
+        'AccountID in ARN is wrong, you can only access resources with AccountID 123456789012.',
+      ],
+    ])('names the %s it serves when an ARN is of another', (_label, arn, message) => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1')]);
+
+      // Act
+      const error = errorOf(() => book.listTags({ ResourceIdList: [arn] }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'CloudTrailARNInvalidException', message });
+    });
+
+    it('finds no store of any account or region when it holds none', () => {
+      // Prepare
+      const { book } = bookOf([]);
+
+      // Act
+      const error = errorOf(() =>
+        book.listTags({
+          ResourceIdList: ['arn:aws:cloudtrail:eu-west-1:210987654321:eventdatastore/abc-1'],
+        }),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ code: 'EventDataStoreNotFoundException', status: 404 });
     });
   });
 });
