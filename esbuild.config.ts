@@ -145,6 +145,11 @@ export async function buildBundle(overrides: Partial<BuildOptions> = {}): Promis
   }
 }
 
+/** The file `buildBundle` writes for its entry point: `<outdir>/<entry name>.mjs`. */
+export function entryFileOf(entryPoint: string, outdir: string = buildOptions.outdir): string {
+  return path.join(outdir, `${path.parse(entryPoint).name}${buildOptions.outExtension['.js']}`);
+}
+
 /** One line per output file, and the total, in kilobytes. */
 export function describeOutputs(result: BundleResult): string {
   const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));

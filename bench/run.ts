@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { buildBundle } from '../esbuild.config.js';
+import { buildBundle, entryFileOf } from '../esbuild.config.js';
 import { startLocalDynamo } from '../local/dynamodb.js';
 import { startEmulator } from '../local/emulator.js';
 import { readEnvFile } from '../local/env-file.js';
@@ -190,8 +190,8 @@ interface Built {
 async function buildInto(name: string, entryPoint: string): Promise<Built> {
   const outdir = path.posix.join(OUT, name);
   await rm(outdir, { recursive: true, force: true });
-  const result = await buildBundle({ outdir, entryPoints: [entryPoint] });
-  const facts = bundleFacts(result.metafile, entryPoint);
+  await buildBundle({ outdir, entryPoints: [entryPoint] });
+  const facts = await bundleFacts(outdir, entryFileOf(entryPoint, outdir));
   return { bundle: path.resolve(facts.entry), facts };
 }
 
