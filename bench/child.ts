@@ -9,8 +9,8 @@ import type { Context } from 'aws-lambda';
 import { createLambdaContext } from '../local/lambda-context.js';
 
 export type Order =
-  /** Import the bundle (timed), invoke `handler` once (timed), report RSS; then exit. */
-  | { type: 'cold'; bundle: string; event: unknown }
+  /** Import the bundle (timed), call one of its exports once (timed), report RSS. */
+  | { type: 'cold'; bundle: string; name: string; args: unknown[] }
   /** Import the bundle (timed) and keep it. */
   | { type: 'load'; bundle: string }
   /** Call one of the bundle's exports with these arguments (timed); `handler` gets a context. */
@@ -64,7 +64,7 @@ async function obey(order: Order): Promise<Reply | undefined> {
   switch (order.type) {
     case 'cold': {
       const initMs = await load(order.bundle);
-      const { ms, result } = await call('handler', [order.event]);
+      const { ms, result } = await call(order.name, order.args);
       return { type: 'cold', initMs, firstInvokeMs: ms, rss: process.memoryUsage().rss, result };
     }
     case 'load':
