@@ -111,20 +111,19 @@ describe('Function: mergedEntrySource', () => {
 
 describe('Function: assertNoCopies', () => {
   const plan = planMerge(SPLIT, `${CWD}/split`, OPTIONS);
+  /** A second pass that wrote `dist/later.mjs` out of these first-pass files. */
+  const laterMadeOf = (...files: string[]): Metafile => ({
+    inputs: {},
+    outputs: {
+      'dist/later.mjs': output({
+        inputs: Object.fromEntries(files.map((file) => [file, { bytesInOutput: 10 }])),
+      }),
+    },
+  });
 
   it('throws when a file loaded on demand bundled a merged chunk instead of importing it', () => {
     // Prepare
-    const second: Metafile = {
-      inputs: {},
-      outputs: {
-        'dist/later.mjs': output({
-          inputs: {
-            'split/later.mjs': { bytesInOutput: 10 },
-            'split/chunk-A.mjs': { bytesInOutput: 20 },
-          },
-        }),
-      },
-    };
+    const second = laterMadeOf('split/later.mjs', 'split/chunk-A.mjs');
 
     // Act, Assess
     expect(() => assertNoCopies(second, plan)).toThrow(
@@ -134,17 +133,7 @@ describe('Function: assertNoCopies', () => {
 
   it('accepts files made only of what is not merged', () => {
     // Prepare
-    const second: Metafile = {
-      inputs: {},
-      outputs: {
-        'dist/later.mjs': output({
-          inputs: {
-            'split/later.mjs': { bytesInOutput: 10 },
-            'split/chunk-C.mjs': { bytesInOutput: 5 },
-          },
-        }),
-      },
-    };
+    const second = laterMadeOf('split/later.mjs', 'split/chunk-C.mjs');
 
     // Act, Assess
     expect(() => assertNoCopies(second, plan)).not.toThrow();
