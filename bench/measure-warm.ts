@@ -32,17 +32,18 @@ export interface HeapUsed {
 
 /** One process per kind, its bundle loaded. */
 export async function openWarm(s: Surroundings, builds: Builds): Promise<WarmProcesses> {
-  const bundles = {
-    bare: builds.bare,
-    full: builds.full,
-    dynamo: builds.reference,
-    calls: builds.reference,
+  const bundles: Record<WarmKind, string> = {
+    bare: builds.bare.bundle,
+    full: builds.full.bundle,
+    dynamo: builds.reference.bundle,
+    calls: builds.reference.bundle,
   };
-  const processes = Object.fromEntries(WARM_KINDS.map((kind) => [kind, new Child(s.env)]));
+  const open = () => new Child(s.env);
+  const processes = { bare: open(), full: open(), dynamo: open(), calls: open() };
   for (const kind of WARM_KINDS) {
-    await processes[kind]?.ask({ type: 'load', bundle: bundles[kind].bundle }, 'loaded');
+    await processes[kind].ask({ type: 'load', bundle: bundles[kind] }, 'loaded');
   }
-  return processes as Record<WarmKind, Child>;
+  return processes;
 }
 
 /** Which export a kind's process calls, with what. */
