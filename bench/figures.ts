@@ -13,13 +13,18 @@ export interface Samples {
 
 export type Facts = Readonly<Record<ColdKind, BundleFacts>>;
 
-/** A kind's cold figures: INIT, the first invocation, both in one process, RSS after them. */
+/**
+ * A kind's cold figures: INIT, the first invocation, both in one process (wall clock, and the
+ * process's CPU time: less moved by other processes on a shared machine), RSS after them.
+ */
 function coldFigures(samples: ColdSamples, bundle: BundleFacts) {
   return {
     bundle,
     initMs: summarise(samples.init),
     firstInvokeMs: summarise(samples.first),
     coldTotalMs: summarise(samples.init.map((init, i) => init + (samples.first[i] ?? Number.NaN))),
+    initCpuMs: summarise(samples.initCpu),
+    coldTotalCpuMs: summarise(samples.coldCpu),
     rssBytes: summarise(samples.rss),
   };
 }
@@ -41,6 +46,8 @@ function ratiosOf(bare: Cold, full: Cold, reference: Cold, samples: Samples) {
     firstInvoke: ratio(full.firstInvokeMs.median, bare.firstInvokeMs.median),
     coldTotal: ratio(full.coldTotalMs.median, bare.coldTotalMs.median),
     coldVsReference: ratio(full.coldTotalMs.median, reference.coldTotalMs.median),
+    coldCpuVsReference: ratio(full.coldTotalCpuMs.median, reference.coldTotalCpuMs.median),
+    initCpu: ratio(full.initCpuMs.median, bare.initCpuMs.median),
     initVsReference: ratio(full.initMs.median, reference.initMs.median),
     firstInvokeVsReference: ratio(full.firstInvokeMs.median, reference.firstInvokeMs.median),
     warmP50: ratio(warm.full.median, warm.bare.median),

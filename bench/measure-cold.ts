@@ -28,12 +28,17 @@ export type ColdKind = (typeof COLD_KINDS)[number];
 export interface ColdSamples {
   readonly init: number[];
   readonly first: number[];
+  /** CPU time of the import, and of the import and the first invocation. */
+  readonly initCpu: number[];
+  readonly coldCpu: number[];
   readonly rss: number[];
 }
 
 interface ColdRun {
   readonly initMs: number;
   readonly firstInvokeMs: number;
+  readonly initCpuMs: number;
+  readonly coldCpuMs: number;
   readonly rss: number;
   readonly result: unknown;
   /** The CloudTrail calls the process made, as `operation:outcome`. */
@@ -90,9 +95,9 @@ export async function measureCold(
     }
   }
   const samples: Record<ColdKind, ColdSamples> = {
-    bare: { init: [], first: [], rss: [] },
-    full: { init: [], first: [], rss: [] },
-    reference: { init: [], first: [], rss: [] },
+    bare: { init: [], first: [], initCpu: [], coldCpu: [], rss: [] },
+    full: { init: [], first: [], initCpu: [], coldCpu: [], rss: [] },
+    reference: { init: [], first: [], initCpu: [], coldCpu: [], rss: [] },
   };
   for (let i = 0; i < SETTINGS.coldRuns; i++) {
     for (const kind of shuffled(COLD_KINDS, random)) {
@@ -101,6 +106,8 @@ export async function measureCold(
       if (kind === 'full') functionResult = run.result;
       samples[kind].init.push(run.initMs);
       samples[kind].first.push(run.firstInvokeMs);
+      samples[kind].initCpu.push(run.initCpuMs);
+      samples[kind].coldCpu.push(run.coldCpuMs);
       samples[kind].rss.push(run.rss);
     }
   }

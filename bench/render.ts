@@ -60,6 +60,13 @@ function coldRows(r: Results): Row[] {
       times(ratios.coldTotal),
       times(ratios.coldVsReference),
     ),
+    row('init, CPU time, median', (k) => ms(r[k].initCpuMs.median), times(ratios.initCpu)),
+    row(
+      'init + first invocation, CPU time, median',
+      (k) => ms(r[k].coldTotalCpuMs.median),
+      '',
+      times(ratios.coldCpuVsReference),
+    ),
     row('RSS after first invocation, median', (k) => mib(r[k].rssBytes.median), times(ratios.rss)),
   ];
 }

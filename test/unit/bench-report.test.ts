@@ -21,6 +21,8 @@ const facts = (initBytes: number): BundleFacts => ({
 const cold = (init: number, first: number) => ({
   init: [init, init + 1, init - 1],
   first: [first, first + 2, first - 2],
+  initCpu: [init, init, init],
+  coldCpu: [init + first, init + first, init + first],
   rss: [60 * MB, 60 * MB, 60 * MB],
 });
 
@@ -56,6 +58,7 @@ describe('Function: figuresOf', () => {
     expect(full.coldTotalMs.median).toBe(41);
     expect(reference.coldTotalMs.median).toBe(37);
     expect(ratios.coldVsReference).toBe(1.108);
+    expect(ratios.coldCpuVsReference).toBe(1.108);
     expect(ratios.init).toBe(1.1);
     expect(ratios.warmP50VsReference).toBe(1.05);
   });
