@@ -48,6 +48,7 @@ function ratiosOf(bare: Cold, full: Cold, reference: Cold, samples: Samples) {
     coldVsReference: ratio(full.coldTotalMs.median, reference.coldTotalMs.median),
     coldCpuVsReference: ratio(full.coldTotalCpuMs.median, reference.coldTotalCpuMs.median),
     initCpu: ratio(full.initCpuMs.median, bare.initCpuMs.median),
+    coldTotalCpu: ratio(full.coldTotalCpuMs.median, bare.coldTotalCpuMs.median),
     initVsReference: ratio(full.initMs.median, reference.initMs.median),
     firstInvokeVsReference: ratio(full.firstInvokeMs.median, reference.firstInvokeMs.median),
     warmP50: ratio(warm.full.median, warm.bare.median),

@@ -64,7 +64,7 @@ function coldRows(r: Results): Row[] {
     row(
       'init + first invocation, CPU time, median',
       (k) => ms(r[k].coldTotalCpuMs.median),
-      '',
+      times(ratios.coldTotalCpu),
       times(ratios.coldCpuVsReference),
     ),
     row('RSS after first invocation, median', (k) => mib(r[k].rssBytes.median), times(ratios.rss)),
