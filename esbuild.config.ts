@@ -9,14 +9,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  type BuildOptions,
-  type BuildResult,
-  build,
-  type Metafile,
-  type OnResolveArgs,
-  type Plugin,
-} from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BundleResult, mergeInitChunks, planMerge } from './build/merge-init-chunks.js';
 
 /**
  * `@aws-sdk/core`'s browser user-agent parser reaches `bowser` through an `import()`. With
@@ -89,7 +83,7 @@ export const buildOptions = {
   format: 'esm',
   // Code only reached through `import()` (idempotency on its first use, the SDK's remote
   // credential providers) goes into chunks that are loaded on demand, not at init; the chunks
-  // the entry imports statically are then merged back into it (`mergeInitChunks`).
+  // the entry imports statically are then merged back into it (build/merge-init-chunks.ts).
   splitting: true,
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
@@ -123,20 +117,24 @@ export const buildOptions = {
   logLevel: 'warning',
 } satisfies BuildOptions;
 
-export type BundleResult = BuildResult<{ metafile: true }>;
+export type { BundleResult };
 
 /**
  * Builds the bundle with `buildOptions`, overridden by `overrides` (the benchmark and the tests
  * point it at another entry or output directory), then merges what a cold start loads into one
- * file (`mergeInitChunks`). Writes the metafile to `<outdir>/meta.json` when the build writes
- * files.
+ * file (build/merge-init-chunks.ts). Writes the metafile to `<outdir>/meta.json` when the build
+ * writes files.
  */
 export async function buildBundle(overrides: Partial<BuildOptions> = {}): Promise<BundleResult> {
   const options: BuildOptions = { ...buildOptions, ...overrides, metafile: true };
   const splitDir = await mkdtemp(path.join(tmpdir(), 'guard-split-'));
   try {
     const split = await build({ ...options, outdir: splitDir, write: true, metafile: true });
-    const result = await mergeInitChunks(split, splitDir, options);
+    const result = await mergeInitChunks(
+      split,
+      options,
+      planMerge(split.metafile, splitDir, options),
+    );
     if (options.write !== false && options.outdir !== undefined) {
       await mkdir(options.outdir, { recursive: true });
       await writeFile(path.join(options.outdir, 'meta.json'), JSON.stringify(result.metafile));
@@ -147,194 +145,9 @@ export async function buildBundle(overrides: Partial<BuildOptions> = {}): Promis
   }
 }
 
-/**
- * With `splitting`, esbuild puts each module in a chunk shared by exactly the entry points that
- * reach it, the entry and every `import()` target alike: the function's entry imported 11 chunks
- * at init, each a file Node's ES module loader reads, compiles and links on its own, about 0.3 ms
- * apiece on a cold start here (one merged file imports 3.5 ms faster). esbuild has no manual
- * chunks (evanw/esbuild#207, #3780), so this second pass does it on the first one's output:
- *
- * - the entry and every chunk it imports statically become one entry file, which also
- *   re-exports, under the name `$<n>_<export>`, each export of the n-th chunk merged into it;
- * - every file loaded on demand is rebuilt with its imports of a merged chunk pointing at those
- *   re-exports of the entry (`./handler.mjs`, already evaluated when the `import()` runs: the
- *   module is the same, nothing runs twice). Everything else stays as esbuild split it.
- *
- * The metafile returned describes the final files; each one's `inputs` are those of the files
- * it was made of, and the top-level `inputs` (every module bundled) those of the first pass.
- */
-async function mergeInitChunks(
-  split: BundleResult,
-  splitDir: string,
-  options: BuildOptions,
-): Promise<BundleResult> {
-  const cwd = options.absWorkingDir ?? process.cwd();
-  const outdir = path.resolve(cwd, options.outdir ?? 'dist');
-  const outputs = Object.entries(split.metafile.outputs).map(([file, output]) => ({
-    file: path.resolve(cwd, file),
-    ...output,
-  }));
-  const byFile = new Map(outputs.map((output) => [output.file, output]));
-  // Outputs of `import()` targets have an `entryPoint` too: the entry is the configured one.
-  const entryPoints = Array.isArray(options.entryPoints) ? options.entryPoints : [];
-  const configured = entryPoints.map((item) => (typeof item === 'string' ? item : item.in));
-  if (configured.length !== 1) throw new Error('buildBundle builds exactly one entry point');
-  const source = path.resolve(cwd, configured[0] as string);
-  const entry = outputs.find(
-    (output) => output.entryPoint !== undefined && path.resolve(cwd, output.entryPoint) === source,
-  );
-  if (entry === undefined) throw new Error(`no output of the first pass is ${configured[0]}`);
-  const entryName = path.basename(entry.file);
-
-  // The entry and its static imports, transitively: what a cold start evaluates.
-  const init = [entry.file];
-  for (let i = 0; i < init.length; i++) {
-    for (const item of byFile.get(init[i] as string)?.imports ?? []) {
-      const target = path.resolve(cwd, item.path);
-      if (item.kind === 'import-statement' && byFile.has(target) && !init.includes(target)) {
-        init.push(target);
-      }
-    }
-  }
-  // Each merged file's exports, as the merged entry re-exports them.
-  const aliases = new Map<string, Map<string, string>>(
-    init.map((file, n) => [
-      file,
-      new Map(
-        (byFile.get(file)?.exports ?? []).map((name) => [
-          name,
-          file === entry.file ? name : `$${n}_${name}`,
-        ]),
-      ),
-    ]),
-  );
-  const reexports = [...aliases].map(
-    ([file, names]) =>
-      `export { ${[...names].map(([name, alias]) => `${name} as ${alias}`).join(', ')} } from ${JSON.stringify(file)};`,
-  );
-
-  // The first pass's options (minification, target, format), without its splitting or plugins.
-  const second = {
-    ...options,
-    bundle: true,
-    splitting: false,
-    absWorkingDir: cwd,
-    outdir,
-    write: options.write ?? true,
-  } satisfies BuildOptions;
-
-  // Whatever is not merged keeps the import as esbuild wrote it (another output, a builtin).
-  const keepAsWritten = (args: OnResolveArgs) => ({ path: args.path, external: true });
-
-  const merged = await build({
-    ...second,
-    metafile: true,
-    entryPoints: [{ in: 'merged-entry', out: path.parse(entryName).name }],
-    plugins: [
-      {
-        name: 'merge-init-chunks',
-        setup(pluginBuild) {
-          pluginBuild.onResolve({ filter: /^merged-entry$/ }, () => ({
-            path: entryName,
-            namespace: 'merged-entry',
-          }));
-          pluginBuild.onLoad({ filter: /.*/, namespace: 'merged-entry' }, () => ({
-            contents: reexports.join('\n'),
-            loader: 'js',
-            resolveDir: splitDir,
-          }));
-          pluginBuild.onResolve({ filter: /.*/ }, (args) =>
-            args.kind === 'import-statement' &&
-            aliases.has(path.resolve(args.resolveDir, args.path))
-              ? undefined
-              : keepAsWritten(args),
-          );
-        },
-      },
-    ],
-  });
-
-  const onDemand = outputs.filter(
-    (output) => output.file.endsWith('.mjs') && !aliases.has(output.file),
-  );
-  const rest = await build({
-    ...second,
-    metafile: true,
-    entryPoints: onDemand.map((output) => ({
-      in: output.file,
-      out: path.parse(output.file).name,
-    })),
-    plugins: [
-      {
-        name: 'import-merged-chunks-from-the-entry',
-        setup(pluginBuild) {
-          pluginBuild.onResolve({ filter: /.*/ }, (args) => {
-            if (args.kind === 'entry-point') return undefined;
-            const target = path.resolve(args.resolveDir, args.path);
-            return aliases.has(target)
-              ? { path: target, namespace: 'merged-chunk' }
-              : keepAsWritten(args);
-          });
-          pluginBuild.onLoad({ filter: /.*/, namespace: 'merged-chunk' }, (args) => {
-            const names = [...(aliases.get(args.path) ?? [])];
-            return {
-              contents: `export { ${names.map(([name, alias]) => `${alias} as ${name}`).join(', ')} } from ${JSON.stringify(`./${entryName}`)};`,
-              loader: 'js',
-              resolveDir: outdir,
-            };
-          });
-        },
-      },
-    ],
-  });
-
-  // A file loaded on demand that had bundled a merged chunk would hold a second copy of it.
-  for (const [file, output] of Object.entries(rest.metafile.outputs)) {
-    const copied = Object.keys(output.inputs).filter((input) =>
-      aliases.has(path.resolve(cwd, input)),
-    );
-    if (copied.length > 0) throw new Error(`${file} holds a copy of ${copied.join(', ')}`);
-  }
-
-  // What the second pass wrote, each file described by the first-pass files it was made of.
-  type Output = Metafile['outputs'][string];
-  const describe = (metafile: Metafile, madeOf: (name: string) => Output[]) =>
-    Object.entries(metafile.outputs).map(([file, output]): [string, Output] => {
-      const sources = madeOf(path.basename(file));
-      const entryPoint = sources.includes(entry) ? entry.entryPoint : sources[0]?.entryPoint;
-      return [
-        file,
-        {
-          ...output,
-          imports: output.imports.map((item) =>
-            item.path.startsWith('./')
-              ? { ...item, path: path.relative(cwd, path.join(outdir, item.path)), external: false }
-              : item,
-          ),
-          inputs: Object.assign({}, ...sources.map((source) => source.inputs)),
-          ...(entryPoint !== undefined && { entryPoint }),
-        },
-      ];
-    });
-  const firstPass = (file: string): Output[] => {
-    const output = byFile.get(file);
-    return output === undefined ? [] : [output];
-  };
-  return {
-    ...merged,
-    errors: [...split.errors, ...merged.errors, ...rest.errors],
-    warnings: [...split.warnings, ...merged.warnings, ...rest.warnings],
-    ...(options.write === false && {
-      outputFiles: [...(merged.outputFiles ?? []), ...(rest.outputFiles ?? [])],
-    }),
-    metafile: {
-      inputs: split.metafile.inputs,
-      outputs: Object.fromEntries([
-        ...describe(merged.metafile, () => init.flatMap(firstPass)),
-        ...describe(rest.metafile, (name) => firstPass(path.join(splitDir, name))),
-      ]),
-    },
-  };
+/** The file `buildBundle` writes for its entry point: `<outdir>/<entry name>.mjs`. */
+export function entryFileOf(entryPoint: string, outdir: string = buildOptions.outdir): string {
+  return path.join(outdir, `${path.parse(entryPoint).name}${buildOptions.outExtension['.js']}`);
 }
 
 /** One line per output file, and the total, in kilobytes. */

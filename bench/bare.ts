@@ -1,5 +1,5 @@
 /**
- * The bare baseline of the benchmark (DESIGN §12): the floor a Lambda that restarts ingestion
+ * The bare baseline of the benchmark: the floor a Lambda that restarts ingestion
  * cannot go below. It only constructs a `CloudTrailClient` (at module scope, like the function)
  * and exports a handler that sends `StartEventDataStoreIngestion` for the store it is given.
  * Built with the function's own build options, entry swapped.

@@ -9,8 +9,8 @@ import type { Context } from 'aws-lambda';
 import { createLambdaContext } from '../local/lambda-context.js';
 
 export type Order =
-  /** Import the bundle (timed), invoke `handler` once (timed), report RSS; then exit. */
-  | { type: 'cold'; bundle: string; event: unknown }
+  /** Import the bundle (timed), call one of its exports once (timed), report CPU time and RSS. */
+  | { type: 'cold'; bundle: string; name: string; args: unknown[] }
   /** Import the bundle (timed) and keep it. */
   | { type: 'load'; bundle: string }
   /** Call one of the bundle's exports with these arguments (timed); `handler` gets a context. */
@@ -20,7 +20,16 @@ export type Order =
   | { type: 'exit' };
 
 export type Reply =
-  | { type: 'cold'; initMs: number; firstInvokeMs: number; rss: number; result: unknown }
+  | {
+      type: 'cold';
+      initMs: number;
+      firstInvokeMs: number;
+      /** CPU time (user + system, every thread) of the import, and of the import and the call. */
+      initCpuMs: number;
+      coldCpuMs: number;
+      rss: number;
+      result: unknown;
+    }
   | { type: 'loaded'; initMs: number }
   | { type: 'called'; ms: number; result: unknown }
   | { type: 'memory'; heapUsed: number; rss: number }
@@ -51,6 +60,11 @@ async function call(name: string, args: unknown[]): Promise<{ ms: number; result
   return { ms: performance.now() - start, result };
 }
 
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
 function collect(): { heapUsed: number; rss: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('start the child with --expose-gc');
@@ -63,9 +77,13 @@ function collect(): { heapUsed: number; rss: number } {
 async function obey(order: Order): Promise<Reply | undefined> {
   switch (order.type) {
     case 'cold': {
+      const cpu = process.cpuUsage();
       const initMs = await load(order.bundle);
-      const { ms, result } = await call('handler', [order.event]);
-      return { type: 'cold', initMs, firstInvokeMs: ms, rss: process.memoryUsage().rss, result };
+      const initCpuMs = cpuMsSince(cpu);
+      const { ms, result } = await call(order.name, order.args);
+      const coldCpuMs = cpuMsSince(cpu);
+      const rss = process.memoryUsage().rss;
+      return { type: 'cold', initMs, firstInvokeMs: ms, initCpuMs, coldCpuMs, rss, result };
     }
     case 'load':
       return { type: 'loaded', initMs: await load(order.bundle) };

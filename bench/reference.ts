@@ -1,8 +1,10 @@
 /**
- * The benchmark's reference calls: the AWS API calls the function makes on a warm invocation,
- * sent with bare SDK clients and nothing else. Built with the function's build options (entry
- * swapped), run in a process of its own. What the function costs on top of `invocationCalls` is
- * its own code.
+ * The benchmark's reference calls: the AWS API calls the function makes on an invocation, sent
+ * with bare SDK clients and nothing else. Built with the function's build options (entry
+ * swapped), run in a process of its own: warm, what the function costs on top of
+ * `invocationCalls` is its own code; cold (a fresh process that imports this file, constructing
+ * both clients, then calls `invocationCalls` once), it is what any function making these calls
+ * pays for a cold start.
  */
 import {
   CloudTrailClient,
@@ -103,7 +105,7 @@ export async function invocationCalls(
   await updateCompleted(tableName, id, expiration, result);
 }
 
-/** Only the idempotency's two DynamoDB calls (the issue's literal target counts these). */
+/** Only the idempotency's two DynamoDB calls (the literal warm target counts these). */
 export async function idempotencyCalls(
   tableName: string,
   id: string,

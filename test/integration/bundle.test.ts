@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BundleFacts, bundleFacts } from '../../bench/bundle-facts.js';
-import { buildBundle } from '../../esbuild.config.js';
+import { buildBundle, entryFileOf } from '../../esbuild.config.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb.js';
 import { type Emulator, startEmulator } from '../../local/emulator.js';
 import { readEnvFile } from '../../local/env-file.js';
@@ -49,8 +49,8 @@ async function withFixture(
     for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
     const entry = path.join(dir, 'entry.mjs');
     const out = path.join(dir, 'out');
-    const result = await buildBundle({ entryPoints: [entry], outdir: out });
-    await use({ built: bundleFacts(result.metafile, path.relative(process.cwd(), entry)), out });
+    await buildBundle({ entryPoints: [entry], outdir: out });
+    await use({ built: await bundleFacts(out, entryFileOf(entry, out)), out });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -63,8 +63,8 @@ describe('Bundle: the shipped artifact', () => {
   beforeAll(async () => {
     // Prepare: the one build definition, into a directory of this test's own.
     outdir = await mkdtemp(path.join(tmpdir(), 'guard-bundle-'));
-    const result = await buildBundle({ outdir });
-    facts = bundleFacts(result.metafile, 'src/handler.ts');
+    await buildBundle({ outdir });
+    facts = await bundleFacts(outdir, entryFileOf('src/handler.ts', outdir));
   }, 60_000);
 
   afterAll(async () => {
@@ -167,7 +167,7 @@ describe('Bundle: the shipped artifact', () => {
           '--input-type=module',
           '--eval',
           SMOKE_SCRIPT,
-          pathToFileURL(path.join(path.resolve(outdir), 'handler.mjs')).href,
+          pathToFileURL(path.resolve(facts.entry)).href,
           JSON.stringify(event.default),
           accountId,
           region,
