@@ -20,7 +20,7 @@ const USAGE = `Usage: npm start -- [options]
 
   -e, --event FILE      the event to invoke with            (default: events/sns-stop-alert.json)
   -n, --env-vars FILE   SAM env.json for the function       (default: env.json)
-      --stores FILE     the emulator's stores               (default: events/stores.json)
+      --stores FILE     the emulator's stores               (default: local/stores.json)
       --faults FILE     fault rules for the emulator        (default: none)
       --times N         invoke N times with the same event  (default: 1)
       --report FILE     write what happened as JSON         (default: none)
@@ -83,7 +83,7 @@ function parseOptions(): RunnerOptions | undefined {
     options: {
       event: { type: 'string', short: 'e', default: 'events/sns-stop-alert.json' },
       'env-vars': { type: 'string', short: 'n', default: 'env.json' },
-      stores: { type: 'string', default: 'events/stores.json' },
+      stores: { type: 'string', default: 'local/stores.json' },
       faults: { type: 'string' },
       times: { type: 'string', default: '1' },
       report: { type: 'string' },

@@ -14,7 +14,7 @@ import { buildBundle } from '../../esbuild.config.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const MANAGED_ARN =
-  'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
+  'arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
 const START = 'StartEventDataStoreIngestion';
 
 interface Run {

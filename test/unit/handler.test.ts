@@ -69,7 +69,7 @@ describe('Function: handler', () => {
         kind: 'incident',
         source: 'aws.cloudtrail',
         deliveryId: 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b',
-        actor: 'arn:aws:sts::123456789012:assumed-role/DevOpsAdmin/mallory',
+        actor: 'arn:aws:sts::012345678912:assumed-role/DevOpsAdmin/mallory',
       },
       dryRun: false,
       stores: [
@@ -90,7 +90,7 @@ describe('Function: handler', () => {
     });
   });
 
-  // Against events/stores.json: one managed stopped store, one unmanaged stopped store, and four
+  // Against local/stores.json: one managed stopped store, one unmanaged stopped store, and four
   // managed stores that must be left alone (enabled, Insight, exempt, organization/enabled).
   const SAMPLES: Record<string, { starts: number; summary: ResumeResult['summary'] }> = {
     'cloudwatch-alarm-action.json': {
@@ -204,7 +204,7 @@ describe('Function: handler', () => {
   });
 
   it('takes its account from the Lambda context, not from the event', async () => {
-    // Prepare: the event and the managed list name account 123456789012; the function runs in 999999999999
+    // Prepare: the event and the managed list name account 012345678912; the function runs in 999999999999
     const { mock } = fakeAccount(sampleStores());
     const handler = await loadHandler({ MANAGED_EVENT_DATA_STORES: MANAGED });
 
