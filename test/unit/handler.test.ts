@@ -145,7 +145,15 @@ describe('Function: handler', () => {
       starts: 0,
       summary: { resumed: 0, wouldResume: 0, skipped: 0, failed: 0 },
     },
+    'sns-multi-record.json': {
+      starts: 1,
+      summary: { resumed: 1, wouldResume: 0, skipped: 1, failed: 0 },
+    },
     'sns-plain-text.json': {
+      starts: 1,
+      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+    },
+    'sns-request-object.json': {
       starts: 1,
       summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
     },

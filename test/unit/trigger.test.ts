@@ -226,10 +226,30 @@ const SAMPLES: Record<string, Expected> = {
     dryRun: undefined,
     failedStops: undefined,
   },
+  'sns-multi-record.json': {
+    kind: 'incident',
+    // the plain-text alert's store and the request object's
+    scope: [ARN, 'b7e2d1f0-6c3b-4d2f-8a4e-1f8b2c3d4e5f'],
+    // every record is identified: the delivery is its MessageIds, sorted
+    deliveryId: '7c8d9e0f-1a2b-5c3d-8e4f-5a6b7c8d9e0f,8d9e0f1a-2b3c-5d4e-9f5a-6b7c8d9e0f1a',
+    actor: undefined,
+    source: 'aws.sns',
+    dryRun: undefined,
+    failedStops: undefined,
+  },
   'sns-plain-text.json': {
     kind: 'incident',
     scope: [ARN],
     deliveryId: '5a6b7c8d-9e0f-5a1b-8c2d-3e4f5a6b7c8d',
+    actor: undefined,
+    source: 'aws.sns',
+    dryRun: undefined,
+    failedStops: undefined,
+  },
+  'sns-request-object.json': {
+    kind: 'incident',
+    scope: [ARN],
+    deliveryId: '6b7c8d9e-0f1a-5b2c-9d3e-4f5a6b7c8d9e',
     actor: undefined,
     source: 'aws.sns',
     dryRun: undefined,
