@@ -121,7 +121,9 @@ function useRealAccount(env: Readonly<Record<string, string>>): Target {
   say('StartEventDataStoreIngestion calls will change real event data stores.');
   if (env.IDEMPOTENCY_TABLE)
     say(`idempotency uses the real DynamoDB table ${env.IDEMPOTENCY_TABLE}`);
-  Object.assign(process.env, env, { AWS_REGION: region });
+  // env.json's endpoints are the local stack's, for sam local invoke: never the real account's.
+  const { AWS_ENDPOINT_URL_CLOUDTRAIL, AWS_ENDPOINT_URL_DYNAMODB, ...real } = env;
+  Object.assign(process.env, real, { AWS_REGION: region });
   return { where: { accountId, region } };
 }
 

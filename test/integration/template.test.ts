@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle, buildOptions } from '../../esbuild.config.js';
 import { DEFAULTS, ENV_VARS, readConfig } from '../../src/config.js';
+import { ENDPOINT_VARS } from '../../src/local-endpoints.js';
 import { parseTrigger } from '../../src/trigger.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 import {
@@ -448,12 +449,20 @@ describe('Template: consistency with the code', () => {
     expect(outputs.every(([file]) => file.endsWith('.mjs'))).toBe(true);
   });
 
-  it('sets exactly the environment variables the code reads, and Powertools its own', () => {
+  it("sets exactly the environment variables the code reads, Powertools' own and the SDK's endpoints", () => {
     // Act
     const keys = Object.keys(functionVariables()).sort();
 
     // Assess
-    expect(keys).toEqual([...ENV_VARS, ...POWERTOOLS_VARS].sort());
+    expect(keys).toEqual([...ENV_VARS, ...POWERTOOLS_VARS, ...Object.values(ENDPOINT_VARS)].sort());
+  });
+
+  it("declares the SDK's endpoint variables empty: deployed, the clients use the real endpoints", () => {
+    // Act
+    const variables = functionVariables();
+
+    // Assess: empty is what the SDK reads as unset (test/integration/sdk-endpoints.test.ts)
+    for (const name of Object.values(ENDPOINT_VARS)) expect(variables[name], name).toBe('');
   });
 
   it('defaults every setting to the default of src/config.ts', () => {

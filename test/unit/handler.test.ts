@@ -289,6 +289,20 @@ describe('Function: handler', () => {
     );
   });
 
+  it('fails the cold start under sam local when no endpoint points the SDK away from AWS', async () => {
+    // Prepare: what sam local invoke gives a function run without --env-vars env.json
+    const { mock } = fakeAccount(sampleStores());
+
+    // Act
+    const loading = loadHandler({ AWS_SAM_LOCAL: 'true', AWS_ENDPOINT_URL_CLOUDTRAIL: '' });
+
+    // Assess
+    const error = (await loading.catch((e: unknown) => e)) as ConfigError;
+    expect(error).toMatchObject({ name: ConfigError.name });
+    expect(error.problems).toEqual([expect.stringContaining('AWS_ENDPOINT_URL_CLOUDTRAIL')]);
+    expect(mock.calls()).toHaveLength(0);
+  });
+
   it('builds the function once per execution environment: one cold start, one warning', async () => {
     // Prepare: no IDEMPOTENCY_TABLE, so loading the module warns (on stderr, as a WARN);
     // Lambda sets AWS_LAMBDA_INITIALIZATION_TYPE, which Powertools needs to report a cold start.
