@@ -9,8 +9,7 @@
  * Statuses are computed from timestamps on each read (no timers), so nothing keeps the process
  * alive and close() is prompt.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from './api-error.js';
 import {
@@ -29,6 +28,7 @@ import {
   sendError,
   sendJson,
 } from './json-protocol.js';
+import { listen } from './listen.js';
 import { createOpenRequests } from './open-requests.js';
 import {
   createStoreBook,
@@ -67,6 +67,8 @@ export interface EmulatorOptions extends StoreBookOptions {
   faults?: readonly FaultRule[];
   /** @default 0 (any free port) */
   port?: number;
+  /** The address to listen on. @default '127.0.0.1' */
+  host?: string;
   /** Random source for fault `rate`, [0, 1). @default Math.random */
   random?: () => number;
 }
@@ -155,19 +157,7 @@ function injectedError(rule: FaultRule): ApiError | undefined {
 const asApiError = (error: unknown): ApiError =>
   error instanceof ApiError ? error : new ApiError('InternalFailure', 'Emulator failure.', 500);
 
-/** Listens on 127.0.0.1; resolves with the server's URL. */
-async function listen(server: Server, port: number): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Starts the emulator on 127.0.0.1; resolves once it listens. */
+/** Starts the emulator on 127.0.0.1 (or `host`); resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const random = options.random ?? Math.random;
   const closing = new AbortController();
@@ -213,7 +203,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     // A client that goes away mid-request leaves nothing to answer.
     serve(request, response).catch(() => request.socket.destroy());
   });
-  const url = await listen(server, options.port ?? 0);
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 
   return {
     url,

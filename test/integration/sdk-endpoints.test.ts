@@ -7,7 +7,7 @@
  */
 import { CloudTrailClient, ListEventDataStoresCommand } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { HttpRequest } from '@smithy/types';
+import type { HttpRequest } from '@smithy/core/transport';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENDPOINT_VARS } from '../../src/local-endpoints.js';
 
