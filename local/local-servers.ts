@@ -7,6 +7,9 @@ import { type Emulator, startEmulator } from './emulator.js';
 import type { FaultRule } from './faults.js';
 import type { StoreInput } from './stores-file.js';
 
+/** The local stack's emulator port; DynamoDB listens on the next one. env.json points at both. */
+export const DEFAULT_PORT = 8611;
+
 export interface LocalServersOptions {
   readonly stores: readonly StoreInput[];
   readonly faults?: readonly FaultRule[];

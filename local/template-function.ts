@@ -11,6 +11,7 @@ import { FUNCTION_LOGICAL_ID } from './env-file.js';
 export interface TemplateFunction {
   readonly logicalId: string;
   readonly handler: string;
+  readonly architectures: readonly string[];
   readonly memorySize: number;
   /** Seconds. */
   readonly timeout: number;
@@ -67,6 +68,14 @@ function flowMap(value: string): Record<string, string> {
   );
 }
 
+/** `[a, b]` as a list. */
+const flowList = (value: string): string[] =>
+  value
+    .replace(/^\[\s*|\s*\]$/g, '')
+    .split(',')
+    .map((item) => unquote(item.trim()))
+    .filter((item) => item !== '');
+
 /** A value as sam local resolves it; throws for what this reader does not know. */
 function resolver(root: Node) {
   const parameters = child(root, 'Parameters');
@@ -110,6 +119,7 @@ export function readTemplateFunction(
   return {
     logicalId,
     handler: property('Handler') ?? '',
+    architectures: flowList(property('Architectures') ?? '[x86_64]'),
     memorySize: Number(property('MemorySize') ?? 128),
     timeout: Number(property('Timeout') ?? 3),
     variables: Object.fromEntries(variables.map((node) => [node.key, resolve(node.value)])),

@@ -489,6 +489,7 @@ describe('Template: consistency with the code', () => {
     expect(fn).toEqual({
       logicalId: FUNCTION_ID,
       handler: at(functionProperties(), 'Handler'),
+      architectures: at(functionProperties(), 'Architectures'),
       memorySize: at(functionProperties(), 'MemorySize'),
       timeout: at(functionProperties(), 'Timeout'),
       variables: Object.fromEntries(

@@ -4,7 +4,7 @@
  * reported as hung (exit code null), so a runner that never exits fails its test instead of
  * blocking the suite.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -25,6 +25,16 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** @default 25000 */
   readonly timeoutMs?: number;
+}
+
+/** Sends `signal` to the child's process group (it was spawned detached); gone is fine. */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group exited meanwhile.
+  }
 }
 
 /** The environment a user's shell would have: none of the test setup's AWS or Powertools keys. */
@@ -49,7 +59,7 @@ export function runRunner(args: readonly string[], options: RunOptions = {}): Pr
     let hung = false;
     const timer = setTimeout(() => {
       hung = true;
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      signalGroup(child, 'SIGKILL');
     }, options.timeoutMs ?? 25_000);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;

@@ -9,6 +9,7 @@ import type { TemplateFunction } from '../../local/template-function.js';
 const FUNCTION: TemplateFunction = {
   logicalId: 'IngestionGuardFunction',
   handler: 'handler.handler',
+  architectures: ['arm64'],
   memorySize: 256,
   timeout: 60,
   variables: { DRY_RUN: 'false', MAX_ATTEMPTS: '5', OPT_IN_TAG: '' },
