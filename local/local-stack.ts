@@ -40,10 +40,12 @@ interface StackOptions {
   readonly account: string;
   readonly faults: string | undefined;
   readonly envVars: string;
+  /** How the env.json option was spelled (`-n` or `--env-vars`), for error messages. */
+  readonly envVarsOption: string;
 }
 
 function parseOptions(): StackOptions | undefined {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: String(DEFAULT_PORT) },
@@ -54,6 +56,7 @@ function parseOptions(): StackOptions | undefined {
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
+    tokens: true,
   });
   if (values.help) return undefined;
   const port = Number(values.port);
@@ -67,6 +70,9 @@ function parseOptions(): StackOptions | undefined {
     account: values.account,
     faults: values.faults,
     envVars: values['env-vars'],
+    envVarsOption:
+      tokens.find((token) => token.kind === 'option' && token.name === 'env-vars')?.rawName ??
+      '--env-vars',
   };
 }
 
@@ -109,7 +115,7 @@ function endpointWarnings(envFile: Readonly<Record<string, string>>, servers: Lo
 /** Starts the stack and prints it; resolves with the servers once they listen. */
 async function start(options: StackOptions): Promise<LocalServers> {
   const fn = await loadTemplateFunction();
-  const envFile = await withOptionFile('--env-vars', options.envVars, (path) =>
+  const envFile = await withOptionFile(options.envVarsOption, options.envVars, (path) =>
     readEnvFile(path, Object.keys(fn.variables)),
   );
   const given = await withOptionFile('--stores', options.stores, readStoresFile);

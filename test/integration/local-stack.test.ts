@@ -162,6 +162,22 @@ describe('npm run local-stack', () => {
     });
   });
 
+  it.each([
+    ['-n', 'env.json'],
+    ['--stores', 'stores.json'],
+  ])('exits 2 naming %s and the file when it does not exist', async (option, name) => {
+    // Act
+    const run = await startStackProcess(['--port', '0', option, `/nonexistent/${name}`]).catch(
+      (error: { exit: number | null; stderr: string }) => error,
+    );
+
+    // Assess
+    expect(run).toMatchObject({
+      exit: 2,
+      stderr: `[local-stack] ${option} /nonexistent/${name}: no such file or directory\n`,
+    });
+  });
+
   it('listens by default on the ports env.json points at', () => {
     // Prepare
     const envJson = JSON.parse(readFileSync('env.json', 'utf8')) as {
