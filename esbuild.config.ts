@@ -39,9 +39,10 @@ const dropOrphanedBrowserChunks: Plugin = {
  * `credential_process`, web identity tokens — are only reached through `import()` when those
  * variables are missing, never in Lambda, yet they and the STS/SSO clients they bring weigh
  * about 70 kB of the artifact. They are replaced by links that pass to the next one, so the chain
- * still ends in its usual "Could not load credentials from any providers". The price: running
- * the bundle outside Lambda (`npm start -- --aws`) needs credentials in environment variables
- * (e.g. `eval "$(aws configure export-credentials --format env)"`), not a profile.
+ * still ends in its usual "Could not load credentials from any providers". The price: the
+ * bundle itself reads credentials from environment variables only; `npm start -- --aws`
+ * resolves them (a profile included) with the SDK's whole chain in the runner, outside the
+ * bundle, and hands them to the function as environment variables.
  */
 const PROFILE_PROVIDERS = {
   '@aws-sdk/credential-provider-sso': 'fromSSO',

@@ -13,7 +13,7 @@ import { SETTINGS } from './settings.js';
 export interface Surroundings {
   readonly env: NodeJS.ProcessEnv;
   readonly emulator: Emulator;
-  /** The stores of events/stores.json, and the stopped one the function manages. */
+  /** The stores of local/stores.json, and the stopped one the function manages. */
   readonly stores: readonly StoreInput[];
   readonly managed: StoreInput;
   /** The idempotency table. */
@@ -31,7 +31,7 @@ function managedStore(stores: readonly StoreInput[], optInTag: string): StoreInp
       store.Status === 'STOPPED_INGESTION' &&
       (store.Tags ?? []).some((tag) => tag.Key === tagKey && tag.Value === tagValue),
   );
-  if (managed === undefined) throw new Error('events/stores.json has no stopped managed store');
+  if (managed === undefined) throw new Error('local/stores.json has no stopped managed store');
   return managed;
 }
 
@@ -46,7 +46,7 @@ function inheritedEnv(): NodeJS.ProcessEnv {
 
 export async function startSurroundings(): Promise<Surroundings> {
   const functionEnv = await readEnvFile('env.json');
-  const stores = await readStoresFile('events/stores.json');
+  const stores = await readStoresFile('local/stores.json');
   const { accountId, region } = accountAndRegionOf(stores);
   const managed = managedStore(stores, functionEnv.OPT_IN_TAG ?? '');
   const table = functionEnv.IDEMPOTENCY_TABLE ?? 'lake-ingestion-guard-idempotency';

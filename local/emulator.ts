@@ -9,8 +9,7 @@
  * Statuses are computed from timestamps on each read (no timers), so nothing keeps the process
  * alive and close() is prompt.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import { faultAfter, faultBefore, type Result, replyTo } from './fault-answers.js';
 import {
@@ -21,6 +20,7 @@ import {
   parseFaultRules,
 } from './faults.js';
 import { checkAuthorization, operationOf, parseInput, readBody } from './json-protocol.js';
+import { listen } from './listen.js';
 import { createOpenRequests } from './open-requests.js';
 import {
   createStoreBook,
@@ -63,6 +63,8 @@ export interface EmulatorOptions extends StoreBookOptions {
   faults?: readonly FaultRule[];
   /** @default 0 (any free port) */
   port?: number;
+  /** The address to listen on. @default '127.0.0.1' */
+  host?: string;
   /** Random source for fault `rate`, [0, 1). @default Math.random */
   random?: () => number;
 }
@@ -147,19 +149,7 @@ function runOperation(book: StoreBook, operation: OperationName, input: Operatio
   }
 }
 
-/** Listens on 127.0.0.1; resolves with the server's URL. */
-async function listen(server: Server, port: number): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Starts the emulator on 127.0.0.1; resolves once it listens. */
+/** Starts the emulator on 127.0.0.1 (or `host`); resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const random = options.random ?? Math.random;
   const closing = new AbortController();
@@ -194,7 +184,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     // A client that goes away mid-request leaves nothing to answer.
     serve(request, response).catch(() => request.socket.destroy());
   });
-  const url = await listen(server, options.port ?? 0);
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 
   return {
     url,

@@ -1,64 +1,43 @@
 /**
- * `npm start -- [options]`: the local twin of `sam local invoke`.
- * Runs the built function (dist/handler.mjs, the artifact SAM ships) against the CloudTrail Lake
- * emulator and an embedded DynamoDB, or with --aws against the real account of the ambient
- * credentials. Logs go to stderr, the handler's return value (JSON) to stdout.
+ * `npm start -- [options]`: the local twin of `sam local invoke`. Runs the built function
+ * (dist/handler.mjs, the artifact SAM ships) in the environment sam local would give it, against
+ * the CloudTrail Lake emulator and an embedded DynamoDB, or with --aws against the real account
+ * of the shell's credentials. Logs go to stderr, the handler's return value (JSON) to stdout.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Context } from 'aws-lambda';
-import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
-import { type Emulator, startEmulator } from './emulator.js';
+import type { Emulator } from './emulator.js';
 import { readEnvFile } from './env-file.js';
 import { readFaultsFile } from './faults.js';
+import { type Invocation, invokeBundle } from './invoke-bundle.js';
+import { readJsonFile } from './json-file.js';
 import { createLambdaContext } from './lambda-context.js';
+import { type LocalServers, startLocalServers } from './local-servers.js';
+import { withOptionFile } from './option-file.js';
+import { checkRealAccount, type RealAccount } from './real-account.js';
+import { localEnvironment, realAccountEnvironment, tablesOf } from './runner-environment.js';
 import { accountAndRegionOf, readStoresFile } from './stores-file.js';
+import { loadTemplateFunction, type TemplateFunction } from './template-function.js';
 
 const USAGE = `Usage: npm start -- [options]
 
   -e, --event FILE      the event to invoke with            (default: events/sns-stop-alert.json)
   -n, --env-vars FILE   SAM env.json for the function       (default: env.json)
-      --stores FILE     the emulator's stores               (default: events/stores.json)
+      --stores FILE     the emulator's stores               (default: local/stores.json)
       --faults FILE     fault rules for the emulator        (default: none)
       --times N         invoke N times with the same event  (default: 1)
       --report FILE     write what happened as JSON         (default: none)
-      --aws             use the real AWS account of the ambient credentials, not the emulator
-  -h, --help            this text`;
+      --aws             the real AWS account of the shell's credentials, not the emulator:
+                        a dry run (DRY_RUN=true) without idempotency
+      --apply           with --aws: resume stores for real
+  -h, --help            this text
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-
-interface Invocation {
-  result: unknown;
-  error: Record<string, unknown> | null;
-}
+Exit codes:
+  0  every invocation succeeded
+  1  an invocation failed (the function threw: its error is the JSON line on stdout)
+  2  the runner could not run (an option, a file, the local servers, --aws's checks, the report)`;
 
 const say = (text: string) => process.stderr.write(`[runner] ${text}\n`);
-
-/** The function's timeout from template.yaml, so the context's remaining time is realistic. */
-async function readTimeoutMs(): Promise<number> {
-  const template = await readFile('template.yaml', 'utf8').catch(() => '');
-  const seconds = /^\s+Timeout:\s*(\d+)\s*$/m.exec(template)?.[1];
-  return (seconds === undefined ? 60 : Number(seconds)) * 1000;
-}
-
-/** What `sam local invoke` prints for a thrown error, plus the result a ResumeFailedError carries. */
-function describeError(error: unknown): Record<string, unknown> {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const extra = e as Error & { result?: unknown; problems?: unknown; field?: unknown };
-  return {
-    errorType: e.name,
-    errorMessage: e.message,
-    ...(extra.field !== undefined && { field: extra.field }),
-    ...(extra.problems !== undefined && { problems: extra.problems }),
-    ...(extra.result !== undefined && { result: extra.result }),
-    stackTrace: (e.stack ?? '')
-      .split('\n')
-      .slice(1, 6)
-      .map((line) => line.trim()),
-  };
-}
 
 interface RunnerOptions {
   readonly event: string;
@@ -68,35 +47,43 @@ interface RunnerOptions {
   readonly times: number;
   readonly report: string | undefined;
   readonly aws: boolean;
+  readonly apply: boolean;
+  /** Each option as it was spelled (`-e` or `--event`), for error messages. */
+  readonly spelled: (name: string) => string;
 }
 
 /** Where the function runs: the account and region, and the local servers it talks to (if any). */
 interface Target {
   readonly where: { accountId: string; region: string };
-  readonly emulator?: Emulator;
-  readonly dynamo?: LocalDynamo;
+  readonly servers?: LocalServers;
 }
 
 /** The command line's options; undefined when --help asks for the usage. */
 function parseOptions(): RunnerOptions | undefined {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     options: {
       event: { type: 'string', short: 'e', default: 'events/sns-stop-alert.json' },
       'env-vars': { type: 'string', short: 'n', default: 'env.json' },
-      stores: { type: 'string', default: 'events/stores.json' },
+      stores: { type: 'string', default: 'local/stores.json' },
       faults: { type: 'string' },
       times: { type: 'string', default: '1' },
       report: { type: 'string' },
       aws: { type: 'boolean', default: false },
+      apply: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
+    tokens: true,
   });
   if (values.help) return undefined;
   const times = Number(values.times);
   if (!Number.isInteger(times) || times < 1 || times > 1000) {
     throw new Error(`--times must be an integer from 1 to 1000, got "${values.times}"`);
   }
+  if (values.apply && !values.aws) throw new Error('--apply goes with --aws');
+  const spelled = new Map<string, string>(
+    tokens.flatMap((token) => (token.kind === 'option' ? [[token.name, token.rawName]] : [])),
+  );
   return {
     event: values.event,
     envVars: values['env-vars'],
@@ -105,119 +92,61 @@ function parseOptions(): RunnerOptions | undefined {
     times,
     report: values.report,
     aws: values.aws,
+    apply: values.apply,
+    spelled: (name) => spelled.get(name) ?? `--${name}`,
   };
 }
 
-/** --aws: the function's variables, in the account of the ambient credentials. */
-function useRealAccount(env: Readonly<Record<string, string>>): Target {
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const accountId = process.env.AWS_ACCOUNT_ID;
-  if (region === undefined || accountId === undefined) {
-    throw new Error(
-      '--aws needs AWS_REGION and AWS_ACCOUNT_ID (the account the credentials belong to)',
-    );
-  }
-  say(`--aws: using the REAL account ${accountId} in ${region} with the ambient credentials.`);
-  say('StartEventDataStoreIngestion calls will change real event data stores.');
-  if (env.IDEMPOTENCY_TABLE)
-    say(`idempotency uses the real DynamoDB table ${env.IDEMPOTENCY_TABLE}`);
-  Object.assign(process.env, env, { AWS_REGION: region });
-  return { where: { accountId, region } };
+/** --aws: the function's variables, in the checked account of the shell's credentials. */
+function useRealAccount(
+  fn: TemplateFunction,
+  envFile: Readonly<Record<string, string>>,
+  account: RealAccount,
+  apply: boolean,
+): Target {
+  const env = realAccountEnvironment(fn, envFile, process.env, { account, apply });
+  if (env.AWS_SESSION_TOKEN === undefined) delete process.env.AWS_SESSION_TOKEN;
+  // The resolved credentials are in the environment now; with AWS_PROFILE set, the SDK would
+  // skip them for a profile the bundle cannot read.
+  delete process.env.AWS_PROFILE;
+  Object.assign(process.env, env);
+  say(`--aws: the REAL account ${account.accountId} in ${account.region}; idempotency off.`);
+  say(
+    apply
+      ? '--apply: StartEventDataStoreIngestion calls WILL change real event data stores.'
+      : 'a dry run (DRY_RUN=true): nothing is started; add --apply to resume stores for real.',
+  );
+  return { where: { accountId: account.accountId, region: account.region } };
 }
 
-/**
- * The emulator over the stores file, and the embedded DynamoDB when the function has an
- * idempotency table; the function's variables point the SDK clients at them.
- */
-async function startLocalServers(
+/** The emulator over the stores file, and the embedded DynamoDB with the function's tables. */
+async function useLocalServers(
+  fn: TemplateFunction,
+  envFile: Readonly<Record<string, string>>,
   options: RunnerOptions,
-  env: Readonly<Record<string, string>>,
 ): Promise<Target> {
-  const stores = await readStoresFile(options.stores);
+  const stores = await withOptionFile(options.spelled('stores'), options.stores, readStoresFile);
   const where = accountAndRegionOf(stores);
-  const faults = options.faults === undefined ? [] : await readFaultsFile(options.faults);
-  const emulator = await startEmulator({ stores, faults });
-  Object.assign(process.env, env, {
-    AWS_REGION: where.region,
-    AWS_ENDPOINT_URL_CLOUDTRAIL: emulator.url,
-    // Fake credentials: requests are signed for real, and checked only for presence.
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALRUNNER',
-    AWS_SECRET_ACCESS_KEY: 'local-runner-secret',
-    AWS_SESSION_TOKEN: '',
+  const faults =
+    options.faults === undefined
+      ? []
+      : await withOptionFile(options.spelled('faults'), options.faults, readFaultsFile);
+  const tables = tablesOf(fn, envFile, process.env);
+  const servers = await startLocalServers({ stores, faults, tables });
+  const { emulator, dynamo } = servers;
+  const env = localEnvironment(fn, envFile, process.env, {
+    region: where.region,
+    cloudtrail: emulator.url,
+    ...(dynamo && { dynamodb: dynamo.endpoint }),
   });
-  let dynamo: LocalDynamo | undefined;
-  if (env.IDEMPOTENCY_TABLE) {
-    dynamo = await startLocalDynamo(env.IDEMPOTENCY_TABLE);
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  }
+  if (env.AWS_SESSION_TOKEN === undefined) delete process.env.AWS_SESSION_TOKEN;
+  Object.assign(process.env, env);
   say(
     `emulator ${emulator.url} with ${stores.length} stores of ${where.accountId}/${where.region}` +
       (faults.length > 0 ? `, ${faults.length} fault rule(s)` : '') +
-      (dynamo ? `; DynamoDB ${dynamo.endpoint} table ${env.IDEMPOTENCY_TABLE}` : ''),
+      (dynamo ? `; DynamoDB ${dynamo.endpoint} table ${tables.join(', ')}` : ''),
   );
-  return { where, emulator, ...(dynamo && { dynamo }) };
-}
-
-/**
- * Like sam local invoke: the function's logs (Powertools writes to stdout) go to stderr while
- * `run` runs; `run` gets the real stdout to write the results on.
- */
-async function withLogsOnStderr<T>(
-  run: (writeResult: (text: string) => void) => Promise<T>,
-): Promise<T> {
-  const writeResult = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  try {
-    return await run(writeResult);
-  } finally {
-    process.stdout.write = writeResult as typeof process.stdout.write;
-  }
-}
-
-/** The handler of the built bundle, dist/handler.mjs (its cold start runs here). */
-async function loadHandler(): Promise<Handler> {
-  const bundle = resolve('dist/handler.mjs');
-  const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
-  return handler;
-}
-
-/** One invocation: what the report holds, and what stdout gets (the result or the error). */
-async function invokeOnce(
-  handler: Handler,
-  event: unknown,
-  context: Context,
-): Promise<[Invocation, unknown]> {
-  try {
-    const result = await handler(event, context);
-    return [{ result, error: null }, result];
-  } catch (error) {
-    const described = describeError(error);
-    return [{ result: described.result ?? null, error: described }, described];
-  }
-}
-
-/** Loads the built bundle and invokes its handler `times` times; each outcome is a stdout line. */
-function invokeTimes(event: unknown, where: Target['where'], times: number): Promise<Invocation[]> {
-  return withLogsOnStderr(async (writeResult) => {
-    const invocations: Invocation[] = [];
-    const emit = (invocation: Invocation, printed: unknown): void => {
-      invocations.push(invocation);
-      writeResult(`${JSON.stringify(printed)}\n`);
-    };
-    try {
-      const handler = await loadHandler();
-      const timeoutMs = await readTimeoutMs();
-      for (let i = 0; i < times; i++) {
-        const context = createLambdaContext({ ...where, timeoutMs });
-        emit(...(await invokeOnce(handler, event, context)));
-      }
-    } catch (error) {
-      // The cold start failed (e.g. a ConfigError): nothing was invoked.
-      const described = describeError(error);
-      emit({ result: null, error: described }, described);
-    }
-    return invocations;
-  });
+  return { where, servers };
 }
 
 /** The --report file: the invocations, and the emulator's calls and final stores. */
@@ -235,9 +164,35 @@ async function writeReport(
   say(`report written to ${path}`);
 }
 
-async function closeServers({ emulator, dynamo }: Target): Promise<void> {
-  await emulator?.close();
-  await dynamo?.close();
+/** Invokes `times` times, writes the report, and closes the servers whatever fails. */
+async function invokeAndReport(
+  fn: TemplateFunction,
+  event: unknown,
+  target: Target,
+  options: RunnerOptions,
+): Promise<Invocation[]> {
+  let invocations: Invocation[] = [];
+  try {
+    const newContext = () =>
+      createLambdaContext({
+        ...target.where,
+        timeoutMs: fn.timeout * 1000,
+        functionName: fn.logicalId,
+      });
+    invocations = await invokeBundle(event, newContext, options.times);
+  } finally {
+    try {
+      const { report } = options;
+      if (report !== undefined) {
+        await withOptionFile(options.spelled('report'), report, (path) =>
+          writeReport(path, invocations, target.servers?.emulator),
+        );
+      }
+    } finally {
+      await target.servers?.close();
+    }
+  }
+  return invocations;
 }
 
 /** The exit code: 0 when every invocation succeeded, 1 when one failed (2 when main throws). */
@@ -247,17 +202,19 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 0;
   }
-  const event: unknown = JSON.parse(await readFile(options.event, 'utf8'));
-  const env = await readEnvFile(options.envVars);
-  const target = options.aws ? useRealAccount(env) : await startLocalServers(options, env);
-  let invocations: Invocation[] = [];
-  try {
-    invocations = await invokeTimes(event, target.where, options.times);
-  } finally {
-    if (options.report !== undefined)
-      await writeReport(options.report, invocations, target.emulator);
-    await closeServers(target);
-  }
+  // --aws checks the credentials, the region and the account before anything else.
+  const account = options.aws ? await checkRealAccount() : undefined;
+  const fn = await loadTemplateFunction();
+  const event = await withOptionFile(options.spelled('event'), options.event, (path) =>
+    readJsonFile(path, (json: unknown) => json),
+  );
+  const envFile = await withOptionFile(options.spelled('env-vars'), options.envVars, (path) =>
+    readEnvFile(path, Object.keys(fn.variables)),
+  );
+  const target = account
+    ? useRealAccount(fn, envFile, account, options.apply)
+    : await useLocalServers(fn, envFile, options);
+  const invocations = await invokeAndReport(fn, event, target, options);
   return invocations.some((invocation) => invocation.error !== null) ? 1 : 0;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The Lambda entry point, in the Powertools shape: configuration, clients, logger and metrics at
  * module scope (once per execution environment), a thin `lambdaHandler`, and the middy chain at
- * the bottom. A bad setting fails the cold start with a `ConfigError` listing every problem.
+ * the bottom. A bad setting fails the cold start with a `ConfigError` listing every problem, as
+ * does `sam local invoke` without local endpoints (local-endpoints.ts).
  * Powertools idempotency is loaded on the first request that needs it (idempotency.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -14,12 +15,14 @@ import { createCloudTrail } from './cloudtrail.js';
 import { readConfig } from './config.js';
 import { GuardError, InvalidTriggerError, ResumeFailedError } from './errors.js';
 import { createHandleOnce } from './idempotency.js';
+import { checkSamLocalEndpoints } from './local-endpoints.js';
 import { recordResult } from './metrics.js';
 import { resumeIngestion } from './resume.js';
 import { parseTrigger } from './trigger.js';
 import type { Here, ResumeRequest, ResumeResult } from './types.js';
 
 const config = readConfig(process.env);
+checkSamLocalEndpoints(process.env, config);
 const logger = new Logger();
 const metrics = new Metrics();
 const cloudtrail = createCloudTrail({ region: config.region });

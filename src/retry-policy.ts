@@ -164,6 +164,25 @@ export function isNoSuchStore(errorName: string): boolean {
   return (NO_SUCH_STORE_ERRORS as readonly string[]).includes(errorName);
 }
 
+/**
+ * Errors of the request's credentials, which every AWS API (and the SDK, before sending) can
+ * give: none found, a key the service does not know, a bad signature, an expired session.
+ */
+const CREDENTIALS: ErrorInfo = {
+  class: 'terminal',
+  meaning: 'the request had no valid credentials (missing, unknown, badly signed or expired)',
+  operatorAction:
+    "in Lambda, check the function's role and its trust policy; locally, check the credentials the runner was given",
+};
+export const CREDENTIAL_ERRORS = [
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'IncompleteSignatureException',
+  'MissingAuthenticationTokenException',
+] as const;
+
 const UNKNOWN: ErrorInfo = {
   class: 'terminal',
   meaning: 'an error the guard does not know',
@@ -215,9 +234,13 @@ export function mayHaveBeenApplied(failure: CallFailure): boolean {
   return isRetryableFailure(failure) && !isThrottlingError(sdkShape(failure));
 }
 
-/** Classifies by name first (the API's errors), then as the SDK would; anything else is terminal. */
+/**
+ * Classifies by name first (the API's errors, then credential errors), then as the SDK would;
+ * anything else is terminal.
+ */
 export function classifyError(failure: CallFailure): ErrorInfo {
   if (Object.hasOwn(API_ERRORS, failure.name)) return API_ERRORS[failure.name as ApiErrorName];
+  if ((CREDENTIAL_ERRORS as readonly string[]).includes(failure.name)) return CREDENTIALS;
   return isRetryableFailure(failure) ? TRANSIENT : UNKNOWN;
 }
 

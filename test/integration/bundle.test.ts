@@ -17,7 +17,7 @@ const run = promisify(execFile);
 /** Every shipped file together (the entry, its chunks and the chunks loaded on demand). */
 const MAX_RAW_BYTES = 450_000;
 const MANAGED_ARN =
-  'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
+  'arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
 
 /**
  * Imports the built bundle in a fresh Node process (no vitest, no tsx) and handles one event,
@@ -139,7 +139,7 @@ describe('Bundle: the shipped artifact', () => {
 
     beforeAll(async () => {
       emulator = await startEmulator({
-        stores: await readStoresFile('events/stores.json'),
+        stores: await readStoresFile('local/stores.json'),
         startDelayMs: 10,
       });
       dynamo = await startLocalDynamo(table);

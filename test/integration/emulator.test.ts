@@ -99,7 +99,7 @@ afterEach(async () => {
 describe('Emulator: wire protocol', () => {
   it('answers the SDK with the stored fields, reading timestamps as epoch seconds', async () => {
     // Prepare
-    const stores = await readStoresFile('events/stores.json');
+    const stores = await readStoresFile('local/stores.json');
     const { ct } = await setUp({ stores });
     const [first] = stores;
 
@@ -312,7 +312,7 @@ describe('Emulator: ListEventDataStores', () => {
 
   it('pages through every store with the SDK paginator', async () => {
     // Prepare
-    const stores = await readStoresFile('events/stores.json');
+    const stores = await readStoresFile('local/stores.json');
     const { emu, ct } = await setUp({ stores });
 
     // Act
@@ -513,7 +513,7 @@ describe('Emulator: ingestion state machine', () => {
 
   it('reports every store in the stores-file shape, with Tags', async () => {
     // Prepare
-    const stores = await readStoresFile('events/stores.json');
+    const stores = await readStoresFile('local/stores.json');
     const { emu } = await setUp({ stores });
 
     // Act

@@ -112,7 +112,17 @@ const NAMED_MANAGED: Expectation = {
   changed: { [ARN.securityAudit]: 'ENABLED' },
 };
 
-/** Every sample event in events/ and what it does against events/stores.json. */
+/** A request naming the managed store and the unmanaged sandbox store. */
+const NAMED_MANAGED_AND_SANDBOX: Expectation = {
+  calls: [call(LIST_TAGS, ARN.securityAudit), call(LIST_TAGS, ARN.sandbox), ...RESUME_MANAGED],
+  stores: [
+    resumed(ARN.securityAudit),
+    { eventDataStore: ARN.sandbox, action: 'skipped', reason: 'not-managed', attempts: 0 },
+  ],
+  changed: { [ARN.securityAudit]: 'ENABLED' },
+};
+
+/** Every sample event in events/ and what it does against local/stores.json. */
 const EXPECTED: Readonly<Record<string, Expectation>> = {
   'cloudwatch-alarm-action.json': SWEEP,
   'direct-request-all-dry-run.json': {
@@ -123,14 +133,7 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
     ],
     changed: {},
   },
-  'direct-request-many.json': {
-    calls: [call(LIST_TAGS, ARN.securityAudit), call(LIST_TAGS, ARN.sandbox), ...RESUME_MANAGED],
-    stores: [
-      resumed(ARN.securityAudit),
-      { eventDataStore: ARN.sandbox, action: 'skipped', reason: 'not-managed', attempts: 0 },
-    ],
-    changed: { [ARN.securityAudit]: 'ENABLED' },
-  },
+  'direct-request-many.json': NAMED_MANAGED_AND_SANDBOX,
   'direct-request.json': NAMED_MANAGED,
   'eventbridge-stop-failed.json': {
     calls: [],
@@ -152,7 +155,9 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
   'schedule-scheduler-input.json': SWEEP,
   'sns-alarm-alarm.json': SWEEP,
   'sns-alarm-ok.json': { calls: [], stores: [], changed: {} },
+  'sns-multi-record.json': NAMED_MANAGED_AND_SANDBOX,
   'sns-plain-text.json': NAMED_MANAGED,
+  'sns-request-object.json': NAMED_MANAGED,
   'sns-stop-alert.json': NAMED_MANAGED,
 };
 

@@ -3,25 +3,15 @@
  * root, against the built bundle, the emulator and the embedded DynamoDB. Output is checked the
  * way `sam local invoke` users read it: the result on stdout, the logs on stderr, the exit code.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundle } from '../../esbuild.config.js';
+import { logLines, resultLines, runRunner } from '../support/run-runner.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const MANAGED_ARN =
-  'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
+  'arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
 const START = 'StartEventDataStoreIngestion';
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface Report {
   invocations: { result: unknown; error: Record<string, unknown> | null }[];
@@ -39,49 +29,6 @@ interface StoreResultShape {
   reason: string;
 }
 
-/** The environment a user's shell would have: none of the test setup's AWS or Powertools keys. */
-function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(AWS_|POWERTOOLS_|VITEST)/.test(key) && key !== 'NODE_ENV',
-    ),
-  );
-}
-
-function runRunner(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['local/runner.ts', ...args], { cwd: ROOT, env: userEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** stdout as the JSON lines it must consist of (one per invocation). */
-function resultLines(run: Run): Record<string, unknown>[] {
-  expect(run.stdout.endsWith('\n')).toBe(true);
-  return run.stdout
-    .slice(0, -1)
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** The function's structured log lines on stderr (its EMF metric lines aside). */
-function logLines(run: Run): Record<string, unknown>[] {
-  return run.stderr
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => typeof line.level === 'string');
-}
-
 const storeOf = (result: unknown, arn = MANAGED_ARN): StoreResultShape | undefined =>
   (result as { stores: StoreResultShape[] }).stores.find((s) => s.eventDataStore === arn);
 
@@ -89,10 +36,9 @@ describe('The local runner (npm start)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    // What `npm start` does first: build dist/handler.mjs, the artifact the runner loads.
-    await buildBundle();
+    // dist/handler.mjs, the artifact the runner loads, is built by the global setup.
     dir = await mkdtemp(join(tmpdir(), 'runner-test-'));
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,9 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle, buildOptions } from '../../esbuild.config.js';
+import { readTemplateFunction } from '../../local/template-function.js';
 import { DEFAULTS, ENV_VARS, readConfig } from '../../src/config.js';
+import { ENDPOINT_VARS } from '../../src/local-endpoints.js';
 import { parseTrigger } from '../../src/trigger.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 import {
@@ -21,6 +23,7 @@ import {
   resourcesOfType,
   runCfnLint,
   sdkOperationsImported,
+  TEMPLATE_PATH,
   type TranslatedTemplate,
   translateTemplate,
 } from '../support/template.js';
@@ -448,12 +451,55 @@ describe('Template: consistency with the code', () => {
     expect(outputs.every(([file]) => file.endsWith('.mjs'))).toBe(true);
   });
 
-  it('sets exactly the environment variables the code reads, and Powertools its own', () => {
+  it("sets exactly the environment variables the code reads, Powertools' own and the SDK's endpoints", () => {
     // Act
     const keys = Object.keys(functionVariables()).sort();
 
     // Assess
-    expect(keys).toEqual([...ENV_VARS, ...POWERTOOLS_VARS].sort());
+    expect(keys).toEqual([...ENV_VARS, ...POWERTOOLS_VARS, ...Object.values(ENDPOINT_VARS)].sort());
+  });
+
+  it("declares the SDK's endpoint variables empty: deployed, the clients use the real endpoints", () => {
+    // Act
+    const variables = functionVariables();
+
+    // Assess: empty is what the SDK reads as unset (test/integration/sdk-endpoints.test.ts)
+    for (const name of Object.values(ENDPOINT_VARS)) expect(variables[name], name).toBe('');
+  });
+
+  it('is read by the local runner as sam local resolves it (the translator says what it holds)', () => {
+    // Prepare: a parameter's Ref is its default, a resource's its logical id, FindInMap the map
+    const parameters = sam().Parameters ?? {};
+    const resolve = (value: unknown): unknown => {
+      const ref = at(value, 'Ref');
+      if (typeof ref === 'string') return String(parameters[ref]?.Default ?? ref);
+      const find = at(value, 'Fn::FindInMap');
+      if (Array.isArray(find)) {
+        const [map, top, second] = find.map(resolve) as string[];
+        return at(sam(), 'Mappings', map ?? '', top ?? '', second ?? '');
+      }
+      return typeof value === 'number' ? value : String(value);
+    };
+    const logging = at(functionProperties(), 'LoggingConfig');
+
+    // Act
+    const fn = readTemplateFunction(readFileSync(TEMPLATE_PATH, 'utf8'));
+
+    // Assess
+    expect(fn).toEqual({
+      logicalId: FUNCTION_ID,
+      handler: at(functionProperties(), 'Handler'),
+      architectures: at(functionProperties(), 'Architectures'),
+      memorySize: at(functionProperties(), 'MemorySize'),
+      timeout: at(functionProperties(), 'Timeout'),
+      variables: Object.fromEntries(
+        Object.entries(functionVariables()).map(([name, value]) => [name, resolve(value)]),
+      ),
+      logFormat: resolve(at(logging, 'LogFormat')),
+      applicationLogLevel: resolve(at(logging, 'ApplicationLogLevel')),
+      logGroup: resolve(at(logging, 'LogGroup')),
+    });
+    expect(fn.variables.IDEMPOTENCY_TABLE).toBe('IdempotencyTable');
   });
 
   it('defaults every setting to the default of src/config.ts', () => {

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 
-export const ACCOUNT = '123456789012';
+export const ACCOUNT = '012345678912';
 export const REGION = 'us-east-1';
 export const arnOf = (id: string, account = ACCOUNT, region = REGION) =>
   `arn:aws:cloudtrail:${region}:${account}:eventdatastore/${id}`;
@@ -31,9 +31,9 @@ export interface FakeStore {
   Tags?: { Key: string; Value: string }[];
 }
 
-/** The stores of events/stores.json, fresh for each call. */
+/** The stores of local/stores.json, fresh for each call. */
 export function sampleStores(): FakeStore[] {
-  return JSON.parse(readFileSync(new URL('../../events/stores.json', import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL('../../local/stores.json', import.meta.url), 'utf8'));
 }
 
 export const MANAGED_TAG = 'ingestion-guard:managed=true';

@@ -12,7 +12,7 @@ import type { StoreInput } from '../../local/stores-file.js';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-export const ACCOUNT = '123456789012';
+export const ACCOUNT = '012345678912';
 export const REGION = 'us-east-1';
 export const MANAGED_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e`;
 
@@ -20,7 +20,7 @@ export const readEvent = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../events/${name}`, import.meta.url), 'utf8'));
 
 export const sampleStores = (): StoreInput[] =>
-  JSON.parse(readFileSync(new URL('../../events/stores.json', import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL('../../local/stores.json', import.meta.url), 'utf8'));
 
 /** The ARN of a store of the test account and region. */
 export const storeArn = (id: string): string =>

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, ENV_VARS } from '../../src/config.js';
 import { ACTION_METRICS } from '../../src/metrics.js';
-import { API_ERRORS } from '../../src/retry-policy.js';
+import { API_ERRORS, CREDENTIAL_ERRORS, classifyError } from '../../src/retry-policy.js';
 import { ACTIONS, REASONS } from '../../src/types.js';
 
 const root = new URL('../../', import.meta.url);
@@ -63,6 +63,7 @@ const metrics = section(readme, '### Metrics');
 const reasons = section(design, '## Reason codes');
 const apiErrors = section(errors, '## API errors');
 const failures = section(errors, '## Failures without an API error');
+const unnamed = section(errors, '## Errors without an API name');
 
 describe('Documentation: README', () => {
   it('shows the two set-up commands', () => {
@@ -128,6 +129,18 @@ describe('Documentation: docs/errors.md', () => {
     expect(cellsOf(row ?? '')[1]).toBe(info.class);
     expect(row).toContain(info.meaning);
     expect(row).toContain(info.operatorAction);
+  });
+
+  it.each(CREDENTIAL_ERRORS)('explains the credential error %s and what to do about it', (name) => {
+    // Act
+    const info = classifyError({ name });
+
+    // Assess: one bullet holds every credential error, its meaning and what to do
+    const bullet = unnamed.split('\n- ').find((item) => item.includes(`\`${name}\``)) ?? '';
+    const text = bullet.replaceAll(/\s+/g, ' ');
+    expect(text, `no bullet names ${name}`).not.toBe('');
+    expect(text).toContain(info.meaning);
+    expect(text).toContain(info.operatorAction);
   });
 
   it.each(Object.values(REASONS))('explains the failure %s if it is one', (reason) => {

@@ -69,7 +69,7 @@ describe('Function: handler', () => {
         kind: 'incident',
         source: 'aws.cloudtrail',
         deliveryId: 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b',
-        actor: 'arn:aws:sts::123456789012:assumed-role/DevOpsAdmin/mallory',
+        actor: 'arn:aws:sts::012345678912:assumed-role/DevOpsAdmin/mallory',
       },
       dryRun: false,
       stores: [
@@ -90,7 +90,7 @@ describe('Function: handler', () => {
     });
   });
 
-  // Against events/stores.json: one managed stopped store, one unmanaged stopped store, and four
+  // Against local/stores.json: one managed stopped store, one unmanaged stopped store, and four
   // managed stores that must be left alone (enabled, Insight, exempt, organization/enabled).
   const SAMPLES: Record<string, { starts: number; summary: ResumeResult['summary'] }> = {
     'cloudwatch-alarm-action.json': {
@@ -145,7 +145,15 @@ describe('Function: handler', () => {
       starts: 0,
       summary: { resumed: 0, wouldResume: 0, skipped: 0, failed: 0 },
     },
+    'sns-multi-record.json': {
+      starts: 1,
+      summary: { resumed: 1, wouldResume: 0, skipped: 1, failed: 0 },
+    },
     'sns-plain-text.json': {
+      starts: 1,
+      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+    },
+    'sns-request-object.json': {
       starts: 1,
       summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
     },
@@ -204,7 +212,7 @@ describe('Function: handler', () => {
   });
 
   it('takes its account from the Lambda context, not from the event', async () => {
-    // Prepare: the event and the managed list name account 123456789012; the function runs in 999999999999
+    // Prepare: the event and the managed list name account 012345678912; the function runs in 999999999999
     const { mock } = fakeAccount(sampleStores());
     const handler = await loadHandler({ MANAGED_EVENT_DATA_STORES: MANAGED });
 
@@ -279,6 +287,20 @@ describe('Function: handler', () => {
         expect.stringContaining('no store is managed'),
       ]),
     );
+  });
+
+  it('fails the cold start under sam local when no endpoint points the SDK away from AWS', async () => {
+    // Prepare: what sam local invoke gives a function run without --env-vars env.json
+    const { mock } = fakeAccount(sampleStores());
+
+    // Act
+    const loading = loadHandler({ AWS_SAM_LOCAL: 'true', AWS_ENDPOINT_URL_CLOUDTRAIL: '' });
+
+    // Assess
+    const error = (await loading.catch((e: unknown) => e)) as ConfigError;
+    expect(error).toMatchObject({ name: ConfigError.name });
+    expect(error.problems).toEqual([expect.stringContaining('AWS_ENDPOINT_URL_CLOUDTRAIL')]);
+    expect(mock.calls()).toHaveLength(0);
   });
 
   it('builds the function once per execution environment: one cold start, one warning', async () => {

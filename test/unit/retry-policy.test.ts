@@ -105,6 +105,26 @@ describe('Function: classifyError', () => {
     expect(info.class).toBe(expected);
   });
 
+  it.each([
+    { name: 'CredentialsProviderError', status: undefined },
+    { name: 'UnrecognizedClientException', status: 400 },
+    { name: 'InvalidSignatureException', status: 400 },
+    { name: 'ExpiredTokenException', status: 400 },
+    { name: 'IncompleteSignatureException', status: 400 },
+    { name: 'MissingAuthenticationTokenException', status: 403 },
+  ] as const)(
+    'classifies the credential error $name as terminal, saying what to do',
+    ({ name, status }) => {
+      // Act
+      const info = classifyError({ name, httpStatusCode: status });
+
+      // Assess: not "an error the guard does not know"
+      expect(info.class).toBe('terminal');
+      expect(info.meaning).toContain('credentials');
+      expect(info.operatorAction).toContain("the function's role");
+    },
+  );
+
   it.each([429, 500, 502, 503, 504])(
     'classifies an unknown error with HTTP %i as retryable',
     (status) => {

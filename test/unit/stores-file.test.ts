@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('Function: readStoresFile', () => {
   it('reads the default stores file', async () => {
     // Act
-    const stores = await readStoresFile('events/stores.json');
+    const stores = await readStoresFile('local/stores.json');
 
     // Assess
     expect(stores).toHaveLength(6);
@@ -157,13 +157,13 @@ describe('Function: accountAndRegionOf', () => {
 
   it('reads the account and region the ARNs share', async () => {
     // Prepare
-    const stores = await readStoresFile('events/stores.json');
+    const stores = await readStoresFile('local/stores.json');
 
     // Act
     const where = accountAndRegionOf(stores);
 
     // Assess
-    expect(where).toEqual({ partition: 'aws', accountId: '123456789012', region: 'us-east-1' });
+    expect(where).toEqual({ partition: 'aws', accountId: '012345678912', region: 'us-east-1' });
   });
 
   it.each([

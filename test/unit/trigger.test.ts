@@ -11,11 +11,11 @@ const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
 const NOT_A_TRIGGER = new Set(['stores.json']);
 
 const ID = 'a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
-const ARN = `arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/${ID}`;
+const ARN = `arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/${ID}`;
 const ARN_B = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/b7e2d1f0-6c3b-4d2f';
 const MALLORY = {
-  arn: 'arn:aws:sts::123456789012:assumed-role/DevOpsAdmin/mallory',
-  roleArn: 'arn:aws:iam::123456789012:role/DevOpsAdmin',
+  arn: 'arn:aws:sts::012345678912:assumed-role/DevOpsAdmin/mallory',
+  roleArn: 'arn:aws:iam::012345678912:role/DevOpsAdmin',
 };
 
 /** The API's identifier rule, written out here rather than borrowed from the code under test. */
@@ -112,7 +112,7 @@ const SAMPLES: Record<string, Expected> = {
     scope: 'managed',
     // one state change of one alarm: a redelivery carries the same ARN and timestamp
     deliveryId:
-      'arn:aws:cloudwatch:us-east-1:123456789012:alarm:cloudtrail-lake-ingestion-stopped#2026-11-25T02:46:12.000+0000',
+      'arn:aws:cloudwatch:us-east-1:012345678912:alarm:cloudtrail-lake-ingestion-stopped#2026-11-25T02:46:12.000+0000',
     actor: undefined,
     source: 'aws.cloudwatch',
     dryRun: undefined,
@@ -226,10 +226,30 @@ const SAMPLES: Record<string, Expected> = {
     dryRun: undefined,
     failedStops: undefined,
   },
+  'sns-multi-record.json': {
+    kind: 'incident',
+    // the plain-text alert's store and the request object's
+    scope: [ARN, 'b7e2d1f0-6c3b-4d2f-8a4e-1f8b2c3d4e5f'],
+    // every record is identified: the delivery is its MessageIds, sorted
+    deliveryId: '7c8d9e0f-1a2b-5c3d-8e4f-5a6b7c8d9e0f,8d9e0f1a-2b3c-5d4e-9f5a-6b7c8d9e0f1a',
+    actor: undefined,
+    source: 'aws.sns',
+    dryRun: undefined,
+    failedStops: undefined,
+  },
   'sns-plain-text.json': {
     kind: 'incident',
     scope: [ARN],
     deliveryId: '5a6b7c8d-9e0f-5a1b-8c2d-3e4f5a6b7c8d',
+    actor: undefined,
+    source: 'aws.sns',
+    dryRun: undefined,
+    failedStops: undefined,
+  },
+  'sns-request-object.json': {
+    kind: 'incident',
+    scope: [ARN],
+    deliveryId: '6b7c8d9e-0f1a-5b2c-9d3e-4f5a6b7c8d9e',
     actor: undefined,
     source: 'aws.sns',
     dryRun: undefined,

@@ -1,0 +1,183 @@
+/**
+ * `npm run local-stack -- [options]`: the CloudTrail Lake emulator and the embedded DynamoDB
+ * (with the tables env.json names) as one long-running process, for `sam local invoke` to reach
+ * from its container (`host.docker.internal`). The stores are moved to the account sam local's
+ * emulator gives the function. Prints the endpoints and the command to run; Ctrl-C stops it.
+ */
+import { parseArgs } from 'node:util';
+import { readEnvFile } from './env-file.js';
+import { readFaultsFile } from './faults.js';
+import { DEFAULT_PORT, type LocalServers, startLocalServers } from './local-servers.js';
+import { withOptionFile } from './option-file.js';
+import { rehomeStores } from './rehome-stores.js';
+import { tablesOf } from './runner-environment.js';
+import { describeStack, type StackDescription } from './sam-command.js';
+import { RIE_ACCOUNT } from './sam-environment.js';
+import { accountAndRegionOf, readStoresFile } from './stores-file.js';
+import { loadTemplateFunction } from './template-function.js';
+
+const USAGE = `Usage: npm run local-stack -- [options]
+
+      --host H          the address to listen on     (default: 127.0.0.1; Docker on Linux: 0.0.0.0)
+      --port P          the emulator's port; DynamoDB listens on P+1 (default: ${DEFAULT_PORT}; 0: any free)
+      --stores FILE     the emulator's stores        (default: local/stores.json)
+      --account ID      the account the stores move to (default: ${RIE_ACCOUNT}, sam local's)
+      --faults FILE     fault rules for the emulator (default: none)
+  -n, --env-vars FILE   the env.json sam local will use: its tables are created, its
+                        endpoints checked            (default: env.json)
+  -h, --help            this text
+
+Exit codes:
+  0  stopped by Ctrl-C (SIGINT) or SIGTERM
+  2  could not start (an option, a file, a port in use)`;
+
+const warn = (text: string) => process.stderr.write(`[local-stack] ${text}\n`);
+
+interface StackOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly stores: string;
+  readonly account: string;
+  readonly faults: string | undefined;
+  readonly envVars: string;
+  /** How the env.json option was spelled (`-n` or `--env-vars`), for error messages. */
+  readonly envVarsOption: string;
+}
+
+function parseOptions(): StackOptions | undefined {
+  const { values, tokens } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: String(DEFAULT_PORT) },
+      stores: { type: 'string', default: 'local/stores.json' },
+      account: { type: 'string', default: RIE_ACCOUNT },
+      faults: { type: 'string' },
+      'env-vars': { type: 'string', short: 'n', default: 'env.json' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    tokens: true,
+  });
+  if (values.help) return undefined;
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65534) {
+    throw new Error(`--port must be 0 or a port from 1 to 65534, got "${values.port}"`);
+  }
+  return {
+    host: values.host,
+    port,
+    stores: values.stores,
+    account: values.account,
+    faults: values.faults,
+    envVars: values['env-vars'],
+    envVarsOption:
+      tokens.find((token) => token.kind === 'option' && token.name === 'env-vars')?.rawName ??
+      '--env-vars',
+  };
+}
+
+/** Warnings about what would keep the function's container from reaching the stack. */
+function reachability(options: StackOptions, architectures: readonly string[]): string[] {
+  const warnings: string[] = [];
+  if (options.host === '0.0.0.0' || options.host === '::') {
+    warnings.push(
+      `listening on every interface (${options.host}): other machines can reach the emulator and the tables`,
+    );
+  } else if (process.platform === 'linux' && /^(127\.|localhost$|::1$)/.test(options.host)) {
+    warnings.push(
+      'on Linux a container reaches this machine at the docker0 address, not 127.0.0.1: ' +
+        'start with --host 0.0.0.0 (or --host 172.17.0.1) for sam local invoke',
+    );
+  }
+  if (process.arch === 'x64' && architectures.includes('arm64')) {
+    warnings.push(
+      'the function is arm64: Docker runs it through QEMU on this x86_64 machine ' +
+        '(once: docker run --privileged --rm tonistiigi/binfmt --install arm64)',
+    );
+  }
+  return warnings;
+}
+
+/** A warning for each endpoint of env.json that does not point at this stack's port. */
+function endpointWarnings(envFile: Readonly<Record<string, string>>, servers: LocalServers) {
+  const ports: [string, string | undefined][] = [
+    ['AWS_ENDPOINT_URL_CLOUDTRAIL', servers.emulator.url],
+    ['AWS_ENDPOINT_URL_DYNAMODB', servers.dynamo?.endpoint],
+  ];
+  return ports.flatMap(([name, url]) => {
+    const port = url === undefined ? undefined : new URL(url).port;
+    const configured = envFile[name] ?? '';
+    if (port === undefined || (configured !== '' && new URL(configured).port === port)) return [];
+    return [`env.json sets ${name}="${configured}", not port ${port}: sam local would miss it`];
+  });
+}
+
+/** Starts the stack and prints it; resolves with the servers once they listen. */
+async function start(options: StackOptions): Promise<LocalServers> {
+  const fn = await loadTemplateFunction();
+  const envFile = await withOptionFile(options.envVarsOption, options.envVars, (path) =>
+    readEnvFile(path, Object.keys(fn.variables)),
+  );
+  const given = await withOptionFile('--stores', options.stores, readStoresFile);
+  const from = accountAndRegionOf(given);
+  const stores = rehomeStores(given, options.account);
+  const faults =
+    options.faults === undefined
+      ? []
+      : await withOptionFile('--faults', options.faults, readFaultsFile);
+  const tables = tablesOf(fn, envFile, process.env);
+  for (const warning of reachability(options, fn.architectures)) warn(warning);
+  const servers = await startLocalServers({
+    stores,
+    faults,
+    tables,
+    host: options.host,
+    port: options.port,
+  });
+  for (const warning of endpointWarnings(envFile, servers)) warn(warning);
+  const description: StackDescription = {
+    cloudtrail: servers.emulator.url,
+    dynamodb: servers.dynamo?.endpoint,
+    tables,
+    stores: stores.length,
+    accountId: options.account,
+    movedFrom: from.accountId === options.account ? undefined : from.accountId,
+    region: from.region,
+    envVars: options.envVars,
+    platform: process.platform,
+  };
+  process.stdout.write(`${describeStack(description).join('\n')}\n`);
+  return servers;
+}
+
+/** Closes the servers on SIGINT or SIGTERM; a second signal exits at once. */
+function stopOnSignal(servers: LocalServers): void {
+  const stop = (signal: NodeJS.Signals) => {
+    process.once(signal, () => process.exit(130));
+    servers.close().then(
+      () => warn('stopped'),
+      (error: unknown) => {
+        warn(`stopping failed: ${(error as Error).message}`);
+        process.exitCode = 2;
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  if (options === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return;
+  }
+  stopOnSignal(await start(options));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const inUse = (error as { code?: unknown }).code === 'EADDRINUSE';
+  warn(inUse ? `${message} (another local stack? choose another --port)` : message);
+  process.exitCode = 2;
+});
