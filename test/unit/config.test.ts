@@ -258,6 +258,14 @@ describe('Function: readConfig', () => {
     expect(problems).toEqual(['RETRY_MAX_DELAY_MS must not be below RETRY_BASE_DELAY_MS']);
   });
 
+  it('accepts a RETRY_MAX_DELAY_MS equal to RETRY_BASE_DELAY_MS', () => {
+    // Act
+    const config = readConfig({ ...BASE, RETRY_BASE_DELAY_MS: '1000', RETRY_MAX_DELAY_MS: '1000' });
+
+    // Assess
+    expect(config).toMatchObject({ retryBaseDelayMs: 1_000, retryMaxDelayMs: 1_000 });
+  });
+
   it('trims whitespace around every value and list item', () => {
     // Prepare
     const env: Env = {
