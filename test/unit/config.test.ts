@@ -18,6 +18,41 @@ function readProblems(env: Env): readonly string[] {
   return [];
 }
 
+/** Every integer setting with its bounds; `env` is what a value at a bound needs besides. */
+const BOUNDS: readonly {
+  key: string;
+  field: keyof Config;
+  min: number;
+  max: number;
+  env?: Env;
+}[] = [
+  { key: 'MAX_ATTEMPTS', field: 'maxAttempts', min: 1, max: 20 },
+  {
+    key: 'RETRY_BASE_DELAY_MS',
+    field: 'retryBaseDelayMs',
+    min: 1,
+    max: 60_000,
+    env: { RETRY_MAX_DELAY_MS: '60000' },
+  },
+  {
+    key: 'RETRY_MAX_DELAY_MS',
+    field: 'retryMaxDelayMs',
+    min: 1,
+    max: 300_000,
+    env: { RETRY_BASE_DELAY_MS: '1' },
+  },
+  { key: 'DEADLINE_MARGIN_MS', field: 'deadlineMarginMs', min: 200, max: 60_000 },
+  { key: 'STORE_CONCURRENCY', field: 'storeConcurrency', min: 1, max: 16 },
+  { key: 'VERIFY_TIMEOUT_MS', field: 'verifyTimeoutMs', min: 0, max: 600_000 },
+  { key: 'VERIFY_INTERVAL_MS', field: 'verifyIntervalMs', min: 10, max: 60_000 },
+  {
+    key: 'IDEMPOTENCY_EXPIRY_SECONDS',
+    field: 'idempotencyExpirySeconds',
+    min: 60,
+    max: 2_592_000,
+  },
+];
+
 describe('Function: readConfig', () => {
   it('applies the documented defaults', () => {
     // Act
@@ -116,6 +151,28 @@ describe('Function: readConfig', () => {
     // Assess
     expect(config[field]).toEqual(expected);
   });
+
+  it.each(BOUNDS.flatMap((row) => [row.min, row.max].map((value) => ({ ...row, value }))))(
+    'accepts $key=$value (a bound)',
+    ({ key, field, value, env }) => {
+      // Act
+      const config = readConfig({ ...BASE, ...env, [key]: String(value) });
+
+      // Assess
+      expect(config[field]).toBe(value);
+    },
+  );
+
+  it.each(BOUNDS.flatMap((row) => [row.min - 1, row.max + 1].map((value) => ({ ...row, value }))))(
+    'rejects $key=$value (just past a bound), naming the bounds',
+    ({ key, min, max, value, env }) => {
+      // Act
+      const problems = readProblems({ ...BASE, ...env, [key]: String(value) });
+
+      // Assess
+      expect(problems).toEqual([`${key} must be an integer from ${min} to ${max}, got "${value}"`]);
+    },
+  );
 
   it('takes the region from AWS_DEFAULT_REGION when AWS_REGION is unset', () => {
     // Act
@@ -256,6 +313,14 @@ describe('Function: readConfig', () => {
 
     // Assess
     expect(problems).toEqual(['RETRY_MAX_DELAY_MS must not be below RETRY_BASE_DELAY_MS']);
+  });
+
+  it('accepts a RETRY_MAX_DELAY_MS equal to RETRY_BASE_DELAY_MS', () => {
+    // Act
+    const config = readConfig({ ...BASE, RETRY_BASE_DELAY_MS: '1000', RETRY_MAX_DELAY_MS: '1000' });
+
+    // Assess
+    expect(config).toMatchObject({ retryBaseDelayMs: 1_000, retryMaxDelayMs: 1_000 });
   });
 
   it('trims whitespace around every value and list item', () => {

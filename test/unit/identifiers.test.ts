@@ -202,6 +202,31 @@ describe('Function: findStoreArns', () => {
     expect(arns).toEqual([ARN]);
   });
 
+  it.each([
+    {
+      case: 'the China partition',
+      arn: 'arn:aws-cn:cloudtrail:cn-north-1:123456789012:eventdatastore/a3f1c0de',
+    },
+    {
+      case: 'the GovCloud partition',
+      arn: 'arn:aws-us-gov:cloudtrail:us-gov-west-1:123456789012:eventdatastore/a3f1c0de',
+    },
+    {
+      case: 'a dotted ID',
+      arn: 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/lake.audit.v2',
+    },
+    {
+      case: 'a dotted ID in another partition',
+      arn: 'arn:aws-us-gov:cloudtrail:us-gov-east-1:123456789012:eventdatastore/a.b_c-d',
+    },
+  ])('finds an ARN of $case in a sentence, without its full stop', ({ arn }) => {
+    // Act
+    const arns = findStoreArns(`Ingestion was stopped on ${arn}. Then on ${arn}...`);
+
+    // Assess
+    expect(arns).toEqual([arn]);
+  });
+
   it('finds ARNs inside JSON or quotes', () => {
     // Act
     const arns = findStoreArns(JSON.stringify({ stores: [ARN], note: `"${OTHER_ARN}"` }));

@@ -84,6 +84,16 @@ describe('Function: decide', () => {
     expected: { action: string; reason: string };
   }>([
     {
+      rule: '0 the stop call that named it failed',
+      candidate: { ...candidate(), stopCallFailed: true },
+      expected: { action: 'skip', reason: 'stop-call-failed' },
+    },
+    {
+      rule: '0 a stop call that did not fail',
+      candidate: { ...candidate(), stopCallFailed: false },
+      expected: { action: 'resume', reason: 'stopped' },
+    },
+    {
       rule: '1 store not managed',
       candidate: candidate({}, false),
       expected: { action: 'skip', reason: 'not-managed' },
@@ -193,6 +203,7 @@ describe('Function: decide', () => {
 
     // Assess
     expect(outcome(decision)).toEqual(row.expected);
+    expect(decision.warnings).toEqual([]);
   });
 
   it.each([
@@ -222,6 +233,16 @@ describe('Function: decide', () => {
       config?: Partial<PolicyConfig>;
       reason: string;
     }>([
+      {
+        case: 'stop call failed, unmanaged and foreign → stop-call-failed',
+        candidate: { ...candidate({ arn: OTHER_ACCOUNT_ARN }, false), stopCallFailed: true },
+        reason: 'stop-call-failed',
+      },
+      {
+        case: 'stop call failed, never described → stop-call-failed',
+        candidate: { eventDataStore: ARN, managed: true, foreign: false, stopCallFailed: true },
+        reason: 'stop-call-failed',
+      },
       {
         case: 'unmanaged and ENABLED → not-managed',
         candidate: candidate({ status: 'ENABLED' }, false),
@@ -326,6 +347,9 @@ describe('Function: decide', () => {
       { case: 'fractional seconds', value: '2026-11-25T03:00:00.001Z' },
       { case: 'a future date', value: '2026-11-26' },
       { case: 'spaces around it', value: '  2026-12-01T00:00:00Z ' },
+      { case: 'hours and minutes without seconds', value: '2026-11-25T04:00Z' },
+      { case: 'a time without an offset', value: '2026-12-01T00:00:00' },
+      { case: 'a time without seconds nor offset', value: '2026-12-01T00:00' },
     ])('skips a store exempt until $case', ({ value }) => {
       // Act
       const decision = decide(candidate({ tags: { [EXEMPT_TAG]: value } }), SCHEDULE, CONFIG, NOW);
@@ -355,6 +379,10 @@ describe('Function: decide', () => {
       '2026-11-25T25:00:00Z',
       '1798675200',
       'Fri, 01 Jan 2099 00:00:00 GMT',
+      // the whole value must be the time: one the parser would read as a later one is no exemption
+      '12099-01-01',
+      '2099-01-01 12:00',
+      '2099-01-01T12:00:00Z and later',
     ])('does not read "%s" as an exemption, and warns', (value) => {
       // Act
       const decision = decide(candidate({ tags: { [EXEMPT_TAG]: value } }), SCHEDULE, CONFIG, NOW);
@@ -618,6 +646,8 @@ describe('Function: isForeignStore', () => {
     { arn: 'a3f1c0de-5b2a', expected: false },
     { arn: OTHER_ACCOUNT_ARN, expected: true },
     { arn: OTHER_REGION_ARN, expected: true },
+    { arn: ARN.replace('arn:aws:', 'arn:aws-cn:'), expected: true },
+    { arn: ARN.replace('arn:aws:', 'arn:aws-us-gov:'), expected: true },
   ])('says $expected for $arn', ({ arn, expected }) => {
     // Act
     const foreign = isForeignStore(arn, HERE);

@@ -159,13 +159,16 @@ describe('Function: classifyError', () => {
     },
   );
 
-  it('classifies AbortError (the deadline fired) as terminal, even with a transient status', () => {
-    // Act
-    const info = classifyError({ name: 'AbortError', httpStatusCode: 503 });
+  it.each([503, 429])(
+    'classifies AbortError (the deadline fired) as terminal, even with HTTP %i',
+    (status) => {
+      // Act
+      const info = classifyError({ name: 'AbortError', httpStatusCode: status });
 
-    // Assess
-    expect(info.class).toBe('terminal');
-  });
+      // Assess
+      expect(info.class).toBe('terminal');
+    },
+  );
 
   it.each([
     { case: 'an unknown name', name: 'BrandNewException' },
@@ -436,7 +439,11 @@ describe('Function: mayHaveBeenApplied', () => {
     { name: 'ConflictException', status: 409, expected: false },
     { name: 'AccessDeniedException', status: 400, expected: false },
     { name: 'AbortError', status: 503, expected: false },
+    { name: 'AbortError', status: 429, expected: false },
     { name: 'BrandNewException', status: 400, expected: false },
+    // the API's own errors are definite refusals, whatever status came with them
+    { name: 'InvalidParameterException', status: 500, expected: false },
+    { name: 'ConflictException', status: 503, expected: false },
   ])('$name ($status) may have been applied: $expected', ({ name, status, expected }) => {
     // Act, Assess
     expect(mayHaveBeenApplied({ name, httpStatusCode: status })).toBe(expected);

@@ -340,6 +340,30 @@ describe('Function: parseTrigger', () => {
         failedStops: undefined,
       });
     });
+
+    it.each([
+      {
+        case: 'a Scheduled Event of another source',
+        type: 'Scheduled Event',
+        source: 'custom.app',
+      },
+      { case: 'another event of EventBridge', type: 'Object Created', source: 'aws.events' },
+      { case: 'another event of the Scheduler', type: 'Schedule Deleted', source: 'aws.scheduler' },
+    ])('reads $case as an incident, not a schedule', ({ type, source }) => {
+      // Act
+      const request = parseTrigger({ id: 'e-1', 'detail-type': type, source, detail: {} });
+
+      // Assess
+      expect(project(request)).toStrictEqual({
+        kind: 'incident',
+        scope: 'managed',
+        deliveryId: 'e-1',
+        actor: undefined,
+        source,
+        dryRun: undefined,
+        failedStops: undefined,
+      });
+    });
   });
 
   describe('request objects', () => {
@@ -496,6 +520,114 @@ describe('Function: parseTrigger', () => {
       expect((error as InvalidTriggerError).message).toContain(field);
     });
 
+    it('accepts exactly 100 stores and an executionId of exactly 256 characters', () => {
+      // Prepare
+      const stores = Array.from({ length: 100 }, (_, i) => `store-${i}`);
+      const executionId = 'e'.repeat(256);
+
+      // Act
+      const request = parseTrigger({ eventDataStores: stores, executionId });
+
+      // Assess
+      expect(request.scope).toEqual(stores);
+      expect(request.deliveryId).toBe(executionId);
+    });
+
+    it('keeps the first 500 characters of a longer reason', () => {
+      // Prepare
+      const reason = `${'r'.repeat(500)}and more`;
+
+      // Act
+      const request = parseTrigger({ reason });
+
+      // Assess
+      expect(request.note).toBe('r'.repeat(500));
+    });
+
+    it.each<{ case: string; event: unknown; message: string }>([
+      {
+        case: 'not an object',
+        event: 'x',
+        message: 'invalid trigger at event: must be a JSON object',
+      },
+      {
+        case: 'an unknown key',
+        event: { force: true },
+        message:
+          'invalid trigger at event.force: unknown field; a request object may hold only eventDataStore, eventDataStores, dryRun, reason, executionId',
+      },
+      {
+        case: 'both eventDataStore and eventDataStores',
+        event: { eventDataStore: 'abc', eventDataStores: ['abc'] },
+        message: 'give eventDataStore or eventDataStores, not both',
+      },
+      {
+        case: 'an identifier that is no string',
+        event: { eventDataStore: 42 },
+        message: 'invalid trigger at event.eventDataStore: must be a string',
+      },
+      {
+        case: 'a bad identifier',
+        event: { eventDataStore: ' a b ' },
+        message:
+          'invalid trigger at event.eventDataStore: "a b" is not an event data store ARN or ID (3-256 characters of [a-zA-Z0-9._/-:]: arn:<partition>:cloudtrail:<region>:<account>:eventdatastore/<id>, or the ID alone)',
+      },
+      {
+        case: 'an empty list',
+        event: { eventDataStores: [] },
+        message: 'must be a list of 1 to 100 identifiers',
+      },
+      {
+        case: 'dryRun as a string',
+        event: { dryRun: 'yes' },
+        message: 'invalid trigger at event.dryRun: must be true or false',
+      },
+      {
+        case: 'an optional field that is no string',
+        event: { reason: 7 },
+        message: 'invalid trigger at event.reason: must be a string',
+      },
+      {
+        case: 'an empty executionId',
+        event: { executionId: '' },
+        message: 'invalid trigger at event.executionId: must be 1 to 256 characters',
+      },
+      {
+        case: 'an alarm action without state',
+        event: { source: 'aws.cloudwatch', alarmData: {} },
+        message: 'invalid trigger at event.alarmData.state.value: is missing',
+      },
+      {
+        case: 'empty Records',
+        event: { Records: [] },
+        message: 'invalid trigger at event.Records: must be a non-empty list of SNS records',
+      },
+      {
+        case: 'a record that is not SNS',
+        event: { Records: [{ body: '{}' }] },
+        message:
+          'invalid trigger at event.Records[0].Sns: is missing: only SNS records are supported',
+      },
+    ])('explains what is wrong with $case', ({ event, message }) => {
+      // Act
+      const error = caught(() => parseTrigger(event));
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).message).toContain(message);
+    });
+
+    it('quotes at most 300 characters of a bad identifier', () => {
+      // Prepare
+      const value = 'a b'.repeat(200);
+
+      // Act
+      const error = caught(() => parseTrigger({ eventDataStore: value }));
+
+      // Assess
+      expect((error as InvalidTriggerError).message).toContain(`"${value.slice(0, 300)}" is not`);
+    });
+
     it('accepts identifiers of exactly 3 and 256 characters', () => {
       // Prepare
       const shortest = 'abc';
@@ -562,6 +694,65 @@ describe('Function: parseTrigger', () => {
       expect((error as InvalidTriggerError).field).toBe(
         'event.detail.requestParameters.eventDataStore',
       );
+    });
+
+    it('reads a stop whose errorCode is null as a stop that succeeded', () => {
+      // Act
+      const request = parseTrigger(apiCall({ errorCode: null }));
+
+      // Assess
+      expect(project(request)).toMatchObject({ scope: [ARN], failedStops: undefined });
+    });
+
+    it('reads a stop whose record names the store as null as a stop of every managed store', () => {
+      // Act
+      const request = parseTrigger(apiCall({ requestParameters: { eventDataStore: null } }));
+
+      // Assess
+      expect(request.scope).toBe('managed');
+    });
+
+    it('reads another API call naming an eventDataStore as an incident on every managed store', () => {
+      // Act
+      const request = parseTrigger(apiCall({ eventName: 'DeleteEventDataStore' }));
+
+      // Assess
+      expect(project(request)).toStrictEqual({
+        kind: 'incident',
+        scope: 'managed',
+        deliveryId: 'ct-event-1',
+        actor: MALLORY,
+        source: 'aws.cloudtrail',
+        dryRun: undefined,
+        failedStops: undefined,
+      });
+    });
+
+    it('reads an event that is no API call as an incident, even with a CloudTrail-like detail', () => {
+      // Act
+      const request = parseTrigger(
+        apiCall({}, { 'detail-type': 'AWS Service Event via CloudTrail' }),
+      );
+
+      // Assess
+      expect(project(request)).toStrictEqual({
+        kind: 'incident',
+        scope: 'managed',
+        deliveryId: 'eb-event-1',
+        actor: undefined,
+        source: 'aws.cloudtrail',
+        dryRun: undefined,
+        failedStops: undefined,
+      });
+    });
+
+    it('rejects a CloudTrail record whose eventID is not a string', () => {
+      // Act
+      const error = caught(() => parseTrigger(apiCall({ eventID: 7 })));
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe('event.detail.eventID');
     });
 
     it('reads another CloudTrail API call (StopLogging) as an incident on every managed store', () => {
@@ -732,6 +923,17 @@ describe('Function: parseTrigger', () => {
       expect(request.deliveryId).toBe('req-msg');
     });
 
+    it.each([
+      { case: 'a request object', message: { eventDataStore: ID } },
+      { case: 'a request object with an executionId', message: { executionId: 'exec-1' } },
+    ])('reads $case inside SNS as an incident from aws.sns', ({ message }) => {
+      // Act
+      const request = parseTrigger(sns(snsRecord(message, 'req-msg')));
+
+      // Assess
+      expect(request).toMatchObject({ kind: 'incident', source: 'aws.sns' });
+    });
+
     it('rejects a request object inside SNS with a bad identifier, naming the field', () => {
       // Act
       const error = caught(() => parseTrigger(sns(snsRecord({ eventDataStore: 'a b' }, 'm'))));
@@ -765,6 +967,21 @@ describe('Function: parseTrigger', () => {
         case: 'a JSON object that is no request object',
         text: JSON.stringify({ alert: 'stopped', store: ARN }),
         scope: [ARN],
+      },
+      {
+        case: 'a JSON object with a request field among others',
+        text: JSON.stringify({ eventDataStore: ARN_B, alert: 'stopped' }),
+        scope: [ARN_B],
+      },
+      {
+        case: 'a JSON object with only AlarmName',
+        text: JSON.stringify({ AlarmName: 'lake-stopped' }),
+        scope: 'managed',
+      },
+      {
+        case: 'a JSON object with only NewStateValue',
+        text: JSON.stringify({ NewStateValue: 'OK' }),
+        scope: 'managed',
       },
     ])('reads plain text with $case', ({ text, scope }) => {
       // Act
@@ -888,6 +1105,21 @@ describe('Function: parseTrigger', () => {
       // Assess
       expect(request.kind).toBe('incident');
       expect(request.scope).toEqual([ARN, ARN_B]);
+    });
+
+    it('answers for the whole delivery from aws.sns, with only the fields that apply', () => {
+      // Act
+      const request = parseTrigger(
+        sns(snsRecord(`store ${ARN} stopped`, 'm1'), snsRecord(`store ${ARN_B} stopped`, 'm2')),
+      );
+
+      // Assess
+      expect(request).toStrictEqual({
+        kind: 'incident',
+        source: 'aws.sns',
+        scope: [ARN, ARN_B],
+        deliveryId: 'm1,m2',
+      });
     });
 
     it("lets 'managed' win over named stores", () => {
@@ -1095,6 +1327,35 @@ describe('Function: parseTrigger', () => {
     });
 
     it.each([
+      { case: 'an alarmArn', change: { alarmArn: 7 }, field: 'event.alarmArn' },
+      {
+        case: 'a state timestamp',
+        change: { alarmData: { state: { value: 'ALARM', timestamp: 7 } } },
+        field: 'event.alarmData.state.timestamp',
+      },
+    ])('rejects an alarm action with $case that is not a string', ({ change, field }) => {
+      // Act
+      const error = caught(() =>
+        parseTrigger({ ...readEvent('cloudwatch-alarm-action.json'), ...change }),
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe(field);
+    });
+
+    it('reads alarmData of another source as no alarm action', () => {
+      // Act
+      const error = caught(() =>
+        parseTrigger({ source: 'custom.app', alarmData: { state: { value: 'ALARM' } } }),
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe('event.source');
+    });
+
+    it.each([
       { case: 'no state', alarmData: {} },
       { case: 'alarmData that is not an object', alarmData: 'ALARM' },
       { case: 'a state value that is not a string', alarmData: { state: { value: 1 } } },
@@ -1124,6 +1385,21 @@ describe('Function: parseTrigger', () => {
       expect(error).toBeInstanceOf(InvalidTriggerError);
       expect((error as InvalidTriggerError).field).toBe('event');
       expect((error as InvalidTriggerError).name).toBe('InvalidTriggerError');
+    });
+
+    it.each([
+      { case: 'without a source', event: { 'detail-type': 'Scheduled Event' } },
+      {
+        case: 'with a source that is no string',
+        event: { 'detail-type': 'Scheduled Event', source: 1 },
+      },
+    ])('reads an event with detail-type $case as no EventBridge event', ({ event }) => {
+      // Act
+      const error = caught(() => parseTrigger(event));
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe('event.detail-type');
     });
 
     it('rejects an object of another kind as a request object with unknown keys', () => {
