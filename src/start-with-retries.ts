@@ -43,6 +43,8 @@ export async function startWithRetries(
   let attempts = 0;
   let retries = 0;
   let failure: CallError | undefined;
+  /** Some failed Start may have been applied (its answer lost). */
+  let maybeApplied = false;
   for (;;) {
     if (status === STOPPING) status = await pollStatus(arn, run, isStoppedOrIngesting);
     if (status !== STOPPED) return afterRace(status, attempts, failure);
@@ -53,8 +55,11 @@ export async function startWithRetries(
       (error: unknown) => toCallError(error),
     );
     if (failure === undefined) return verify(arn, attempts, run);
+    maybeApplied ||= mayHaveBeenApplied(failure);
     const step = nextStep(failure, retryState(run, attempts, retries), backoffOf(run), run.random);
-    if (step.step === 'stop') return giveUp(arn, attempts, failure, step.cause, run);
+    if (step.step === 'stop') {
+      return giveUp(arn, { attempts, failure, cause: step.cause, maybeApplied }, run);
+    }
     const delayMs = step.step === 'retry' ? step.delayMs : 0;
     run.logger.warn('start attempt failed', {
       eventDataStore: arn,
@@ -75,18 +80,21 @@ export async function startWithRetries(
   }
 }
 
+interface Ending {
+  readonly attempts: number;
+  readonly failure: CallError;
+  readonly cause: StopCause;
+  /** Some failed Start may have been applied: its answer lost, whatever the last error says. */
+  readonly maybeApplied: boolean;
+}
+
 /**
- * The last failure may hide a Start that was applied (its answer lost): read the status once
- * more, time permitting, so that an ingesting store is never reported failed.
+ * A failed Start may hide one that was applied (its answer lost): read the status once more,
+ * time permitting, so that an ingesting store is never reported failed.
  */
-async function giveUp(
-  arn: string,
-  attempts: number,
-  failure: CallError,
-  cause: StopCause,
-  run: Run,
-): Promise<Outcome> {
-  if (mayHaveBeenApplied(failure) && !run.deadline.signal.aborted) {
+async function giveUp(arn: string, ending: Ending, run: Run): Promise<Outcome> {
+  const { attempts, failure, cause } = ending;
+  if (ending.maybeApplied && !run.deadline.signal.aborted) {
     const status = await readStatus(arn, run);
     if (status !== undefined && isIngesting(status)) return afterRace(status, attempts, failure);
   }

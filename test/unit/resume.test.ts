@@ -303,6 +303,32 @@ describe('Function: resumeIngestion', () => {
     },
   );
 
+  it('reads the status once more when an earlier Start may have been applied, whatever the last error', async () => {
+    // Prepare: the first Start is applied but its answer lost; the next one is throttled
+    const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
+    mock
+      .on(StartEventDataStoreIngestionCommand)
+      .callsFakeOnce(() => {
+        find('a1').Status = 'STARTING_INGESTION';
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      })
+      .rejects(
+        new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
+      );
+    const { deps } = setup({ MAX_ATTEMPTS: '2' });
+
+    // Act
+    const result = await resumeIngestion(SCHEDULE, deps);
+
+    // Assess
+    expect(result.stores[0]).toMatchObject({
+      action: 'resumed',
+      reason: 'started-concurrently',
+      attempts: 2,
+      statusAfter: 'STARTING_INGESTION',
+    });
+  });
+
   it('still fails a Start whose last answer was lost when the store is not ingesting', async () => {
     // Prepare: the reset happens before the service acted
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
