@@ -1,6 +1,6 @@
 /**
  * A read (GetEventDataStore, ListTags, ListEventDataStores) retried as `nextStep` says, within
- * `MAX_ATTEMPTS` requests and the deadline. Reads are idempotent: retrying one is always safe.
+ * `READ_MAX_ATTEMPTS` requests and the deadline. Reads are idempotent: retrying one is always safe.
  */
 import { type CallError, toCallError } from './call-error.js';
 import { classifyError, nextStep } from './retry-policy.js';
@@ -19,7 +19,8 @@ export async function callWithRetries<T>(
     } catch (error) {
       failure = toCallError(error);
     }
-    const step = nextStep(failure, retryState(run, attempts, retries), backoffOf(run), run.random);
+    const state = retryState(run, attempts, retries, run.config.readMaxAttempts);
+    const step = nextStep(failure, state, backoffOf(run), run.random);
     if (step.step !== 'retry') throw failure;
     run.logger.warn('read attempt failed', {
       ...(eventDataStore !== undefined && { eventDataStore }),
@@ -30,10 +31,15 @@ export async function callWithRetries<T>(
   }
 }
 
-export function retryState(run: Run, attempts: number, retries: number) {
+export function retryState(
+  run: Run,
+  attempts: number,
+  retries: number,
+  maxAttempts = run.config.maxAttempts,
+) {
   return {
     attempts,
-    maxAttempts: run.config.maxAttempts,
+    maxAttempts,
     retries,
     remainingMs: run.deadline.remainingMs(),
     aborted: run.deadline.signal.aborted,

@@ -416,7 +416,7 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
       // Prepare: every GetEventDataStore answers 500; one warm execution environment
       const local = await setUp({ faults: [{ operation: GET, status: 500 }] });
       const handler = await local.loadHandler({
-        MAX_ATTEMPTS: '3',
+        READ_MAX_ATTEMPTS: '3',
         RETRY_BASE_DELAY_MS: '1',
         RETRY_MAX_DELAY_MS: '2',
         POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -199,6 +199,7 @@ describe('sam local invoke, without Docker: the built artifact in the environmen
           AWS_ENDPOINT_URL_CLOUDTRAIL: '',
           AWS_ENDPOINT_URL_DYNAMODB: '',
           MAX_ATTEMPTS: '1',
+          READ_MAX_ATTEMPTS: '1',
         },
       );
 

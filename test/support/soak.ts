@@ -40,6 +40,10 @@ export interface SoakFigures {
   overruns: number;
   requests: number;
   faultsInjected: number;
+  /** Requests applied whose answer was lost (a reset or a 503 after the operation). */
+  lostAnswers: number;
+  /** Up to 20 stores that did not end ingesting or were reported failed, with their calls. */
+  examples: unknown[];
 }
 
 const ACCOUNT = '123456789012';
@@ -60,15 +64,23 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Transient faults adding up to `rate`: a 503, a reset before the answer, throttling. */
+/**
+ * Transient faults adding up to `rate`, in five equal parts: a 503, a reset before the answer,
+ * throttling, and two lost answers — a reset and a 503 after the operation was applied.
+ */
 export function transientFaults(rate: number): FaultRule[] {
-  const each = 1 - (1 - rate) ** (1 / 3);
+  const each = 1 - (1 - rate) ** (1 / 5);
   return [
     { operation: '*', status: 503, rate: each },
     { operation: '*', reset: true, rate: each },
     { operation: '*', error: 'ThrottlingException', rate: each },
+    { operation: '*', reset: true, after: true, rate: each },
+    { operation: '*', status: 503, after: true, rate: each },
   ];
 }
+
+/** A call the store book applied: answered, or its answer lost after it (`…-after-ok`). */
+const wasApplied = (outcome: string) => outcome === 'ok' || outcome.endsWith('-after-ok');
 
 function makeStore(
   id: string,
@@ -143,6 +155,8 @@ function emptyFigures(): SoakFigures {
     overruns: 0,
     requests: 0,
     faultsInjected: 0,
+    lostAnswers: 0,
+    examples: [],
   };
 }
 
@@ -191,6 +205,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
   return figures;
 }
 
+const MAX_EXAMPLES = 20;
+const isListing = (store: { eventDataStore: string }) => store.eventDataStore === '*';
+
+/** A store that did not end well: its result and the calls about it, for the report. */
+function exampleOf(emulator: EmulatorView, arn: string, result: unknown) {
+  const calls = emulator.calls.filter(
+    (c) => c.eventDataStore === undefined || c.eventDataStore.includes(arn),
+  );
+  return { eventDataStore: arn, result, calls: calls.map((c) => `${c.operation} ${c.outcome}`) };
+}
+
 type EmulatorView = Pick<Awaited<ReturnType<typeof startEmulator>>, 'calls' | 'stores'>;
 
 function assessRound(
@@ -202,6 +227,7 @@ function assessRound(
   figures.rounds += 1;
   figures.requests += emulator.calls.length;
   figures.faultsInjected += emulator.calls.filter((c) => c.outcome !== 'ok').length;
+  figures.lostAnswers += emulator.calls.filter((c) => c.outcome.endsWith('-after-ok')).length;
   const status = new Map(emulator.stores().map((s) => [s.EventDataStoreArn, s.Status]));
   const reportedFailed = (arn: string) =>
     result.stores.some(
@@ -211,13 +237,15 @@ function assessRound(
     figures.eligibleStoreRounds += 1;
     const ingesting = isIngesting(status.get(arn) ?? '');
     if (ingesting) figures.resumed += 1;
-    if (ingesting && result.stores.some((s) => s.eventDataStore === arn && s.action === 'failed')) {
-      figures.falseFailures += 1;
-    }
+    const entry = result.stores.find((s) => s.eventDataStore === arn);
+    if (ingesting && entry?.action === 'failed') figures.falseFailures += 1;
     if (!ingesting && !reportedFailed(arn)) figures.silentFailures += 1;
+    if ((!ingesting || entry?.action === 'failed') && figures.examples.length < MAX_EXAMPLES) {
+      figures.examples.push(exampleOf(emulator, arn, entry ?? result.stores.find(isListing)));
+    }
   }
   const applied = emulator.calls.filter(
-    (c) => c.operation === 'StartEventDataStoreIngestion' && c.outcome === 'ok',
+    (c) => c.operation === 'StartEventDataStoreIngestion' && wasApplied(c.outcome),
   );
   for (const arn of new Set(applied.map((c) => c.eventDataStore))) {
     if (applied.filter((c) => c.eventDataStore === arn).length > 1) figures.doubleStarts += 1;

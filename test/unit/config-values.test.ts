@@ -10,6 +10,7 @@ describe('Constant: DEFAULTS', () => {
       EXEMPT_TAG_KEY: 'ingestion-guard:exempt-until',
       DRY_RUN: false,
       MAX_ATTEMPTS: 5,
+      READ_MAX_ATTEMPTS: 10,
       RETRY_BASE_DELAY_MS: 200,
       RETRY_MAX_DELAY_MS: 5_000,
       DEADLINE_MARGIN_MS: 2_000,

@@ -27,6 +27,7 @@ const BOUNDS: readonly {
   env?: Env;
 }[] = [
   { key: 'MAX_ATTEMPTS', field: 'maxAttempts', min: 1, max: 20 },
+  { key: 'READ_MAX_ATTEMPTS', field: 'readMaxAttempts', min: 1, max: 50 },
   {
     key: 'RETRY_BASE_DELAY_MS',
     field: 'retryBaseDelayMs',
