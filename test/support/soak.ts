@@ -4,6 +4,7 @@
  * round checks what the guard must never do, and the figures add up across rounds.
  * Used by `npm run soak` (long) and by a short run in `npm test`.
  */
+import { seededRandom } from '../../bench/stats.js';
 import { startEmulator } from '../../local/emulator.js';
 import type { FaultRule } from '../../local/faults.js';
 import type { StoreInput } from '../../local/stores-file.js';
@@ -51,18 +52,6 @@ const REGION = 'us-east-1';
 const TAG = { Key: 'ingestion-guard:managed', Value: 'true' };
 const BUDGET_MS = 20_000;
 const arnOf = (id: string) => `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/${id}`;
-
-/** A small seeded generator (mulberry32): the same seed gives the same soak. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Transient faults adding up to `rate`, in five equal parts: a 503, a reset before the answer,
