@@ -1,6 +1,11 @@
 /** What the emulator serves, per operation: the members it reads and returns, the errors it sends. */
 import type { OperationName } from './faults.js';
-import { STORE_OUTPUT_MEMBERS } from './store-book.js';
+import {
+  RESTORE_OUTPUT_MEMBERS,
+  STORE_OUTPUT_MEMBERS,
+  UPDATE_OUTPUT_MEMBERS,
+} from './store-book.js';
+import { UPDATE_MEMBERS } from './store-changes.js';
 
 export interface OperationSpec {
   /** Input members the emulator reads. */
@@ -20,6 +25,14 @@ const INGESTION_ERRORS = [
   'NotOrganizationMasterAccountException',
   'InvalidEventDataStoreStatusException',
   'InvalidEventDataStoreCategoryException',
+] as const;
+
+const TAGGING_ERRORS = [
+  'CloudTrailARNInvalidException',
+  'ResourceNotFoundException',
+  'EventDataStoreNotFoundException',
+  'InvalidTagParameterException',
+  'InactiveEventDataStoreException',
 ] as const;
 
 /** What the emulator serves, per operation (checked against the service model by a test). */
@@ -61,6 +74,60 @@ export const EMULATED_OPERATIONS = {
     input: ['EventDataStore'],
     output: [],
     errors: INGESTION_ERRORS,
+    unmodelledErrors: [],
+  },
+  UpdateEventDataStore: {
+    input: ['EventDataStore', ...UPDATE_MEMBERS],
+    output: UPDATE_OUTPUT_MEMBERS,
+    errors: [
+      'InvalidParameterException',
+      'EventDataStoreARNInvalidException',
+      'EventDataStoreNotFoundException',
+      'InactiveEventDataStoreException',
+      'NotOrganizationMasterAccountException',
+      'EventDataStoreAlreadyExistsException',
+      'InvalidEventSelectorsException',
+      'InvalidKmsKeyIdException',
+    ],
+    unmodelledErrors: [],
+  },
+  DeleteEventDataStore: {
+    input: ['EventDataStore'],
+    output: [],
+    errors: [
+      'InvalidParameterException',
+      'EventDataStoreARNInvalidException',
+      'EventDataStoreNotFoundException',
+      'InactiveEventDataStoreException',
+      'NotOrganizationMasterAccountException',
+      'EventDataStoreTerminationProtectedException',
+      'EventDataStoreFederationEnabledException',
+      'ConflictException',
+    ],
+    unmodelledErrors: [],
+  },
+  RestoreEventDataStore: {
+    input: ['EventDataStore'],
+    output: RESTORE_OUTPUT_MEMBERS,
+    errors: [
+      'InvalidParameterException',
+      'EventDataStoreARNInvalidException',
+      'EventDataStoreNotFoundException',
+      'InvalidEventDataStoreStatusException',
+      'NotOrganizationMasterAccountException',
+    ],
+    unmodelledErrors: [],
+  },
+  AddTags: {
+    input: ['ResourceId', 'TagsList'],
+    output: [],
+    errors: [...TAGGING_ERRORS, 'TagsLimitExceededException'],
+    unmodelledErrors: [],
+  },
+  RemoveTags: {
+    input: ['ResourceId', 'TagsList'],
+    output: [],
+    errors: TAGGING_ERRORS,
     unmodelledErrors: [],
   },
 } as const satisfies Record<OperationName, OperationSpec>;
