@@ -18,10 +18,22 @@ export interface OperationSpec {
   readonly unmodelledErrors: readonly string[];
 }
 
-const INGESTION_ERRORS = [
+/** What an operation answers for a missing, malformed or unknown `EventDataStore`. */
+const IDENTIFIER_ERRORS = [
   'InvalidParameterException',
   'EventDataStoreARNInvalidException',
   'EventDataStoreNotFoundException',
+] as const;
+
+/** Update and Delete of a store pending deletion, or of an organization store from a member. */
+const CHANGE_ERRORS = [
+  ...IDENTIFIER_ERRORS,
+  'InactiveEventDataStoreException',
+  'NotOrganizationMasterAccountException',
+] as const;
+
+const INGESTION_ERRORS = [
+  ...IDENTIFIER_ERRORS,
   'NotOrganizationMasterAccountException',
   'InvalidEventDataStoreStatusException',
   'InvalidEventDataStoreCategoryException',
@@ -40,11 +52,7 @@ export const EMULATED_OPERATIONS = {
   GetEventDataStore: {
     input: ['EventDataStore'],
     output: STORE_OUTPUT_MEMBERS,
-    errors: [
-      'InvalidParameterException',
-      'EventDataStoreARNInvalidException',
-      'EventDataStoreNotFoundException',
-    ],
+    errors: IDENTIFIER_ERRORS,
     unmodelledErrors: [],
   },
   ListEventDataStores: {
@@ -80,11 +88,7 @@ export const EMULATED_OPERATIONS = {
     input: ['EventDataStore', ...UPDATE_MEMBERS],
     output: UPDATE_OUTPUT_MEMBERS,
     errors: [
-      'InvalidParameterException',
-      'EventDataStoreARNInvalidException',
-      'EventDataStoreNotFoundException',
-      'InactiveEventDataStoreException',
-      'NotOrganizationMasterAccountException',
+      ...CHANGE_ERRORS,
       'EventDataStoreAlreadyExistsException',
       'InvalidEventSelectorsException',
       'InvalidKmsKeyIdException',
@@ -95,11 +99,7 @@ export const EMULATED_OPERATIONS = {
     input: ['EventDataStore'],
     output: [],
     errors: [
-      'InvalidParameterException',
-      'EventDataStoreARNInvalidException',
-      'EventDataStoreNotFoundException',
-      'InactiveEventDataStoreException',
-      'NotOrganizationMasterAccountException',
+      ...CHANGE_ERRORS,
       'EventDataStoreTerminationProtectedException',
       'EventDataStoreFederationEnabledException',
       'ConflictException',
@@ -110,9 +110,7 @@ export const EMULATED_OPERATIONS = {
     input: ['EventDataStore'],
     output: RESTORE_OUTPUT_MEMBERS,
     errors: [
-      'InvalidParameterException',
-      'EventDataStoreARNInvalidException',
-      'EventDataStoreNotFoundException',
+      ...IDENTIFIER_ERRORS,
       'InvalidEventDataStoreStatusException',
       'NotOrganizationMasterAccountException',
     ],

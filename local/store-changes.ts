@@ -97,7 +97,10 @@ function checkAgainstState(changes: Partial<StoreInput>, state: StoreInput): voi
 }
 
 /** The members an UpdateEventDataStore request sets, validated against the model and the state. */
-export function updateOf(input: Readonly<Record<string, unknown>>, state: StoreInput) {
+export function updateOf(
+  input: Readonly<Record<string, unknown>>,
+  state: StoreInput,
+): Partial<StoreInput> {
   const changes: Record<string, unknown> = {};
   for (const member of UPDATE_MEMBERS) {
     if (input[member] === undefined) continue;
@@ -135,21 +138,17 @@ export function tagsListOf(list: unknown): Tag[] {
   return (list as Tag[]).map(({ Key, Value }) => (Value === undefined ? { Key } : { Key, Value }));
 }
 
-/** The tags after AddTags: a key already present takes the new value; at most MAX_TAGS. */
+/** The tags after AddTags: a key already present keeps its place with the new value; at most MAX_TAGS. */
 export function withTags(tags: readonly Tag[], added: readonly Tag[]): Tag[] {
-  const result = tags.filter((tag) => !added.some(({ Key }) => Key === tag.Key));
-  for (const tag of added) {
-    const index = result.findIndex(({ Key }) => Key === tag.Key);
-    if (index >= 0) result.splice(index, 1);
-    result.push(tag);
-  }
-  if (result.length > MAX_TAGS) {
+  const byKey = new Map(tags.map((tag) => [tag.Key, tag]));
+  for (const tag of added) byKey.set(tag.Key, tag);
+  if (byKey.size > MAX_TAGS) {
     throw new ApiError(
       'TagsLimitExceededException',
       `An event data store can have at most ${MAX_TAGS} tags.`,
     );
   }
-  return result;
+  return [...byKey.values()];
 }
 
 /** The tags after RemoveTags: those of the listed keys are gone. */
