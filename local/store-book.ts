@@ -184,15 +184,6 @@ export function createStoreBook(
     const nowMs = settledNow();
     return changeIngestion(findStore(entries, input.EventDataStore), nowMs, how);
   };
-  /** The store an operation names, once due transitions are settled, with the time. */
-  const target = (input: OperationInput): { entry: StoreEntry; nowS: number } => {
-    const nowS = toSeconds(settledNow());
-    return { entry: findStore(entries, input.EventDataStore), nowS };
-  };
-  const tagged = (input: OperationInput): StoreEntry => {
-    settledNow();
-    return taggedStore(entries, home, input.ResourceId);
-  };
 
   return {
     getEventDataStore: (input) => {
@@ -209,32 +200,46 @@ export function createStoreBook(
     },
     startIngestion: (input) => change(input, start),
     stopIngestion: (input) => change(input, stop),
-    updateEventDataStore: (input) => {
-      const { entry, nowS } = target(input);
-      return updateStore(entries, entry, input, nowS);
-    },
-    deleteEventDataStore: (input) => {
-      const { entry, nowS } = target(input);
-      return deleteStore(entry, nowS);
-    },
-    restoreEventDataStore: (input) => {
-      const { entry, nowS } = target(input);
-      return restoreStore(entry, nowS);
-    },
-    addTags: (input) => {
-      const entry = tagged(input);
-      entry.state.Tags = withTags(entry.state.Tags, tagsListOf(input.TagsList));
-      return {};
-    },
-    removeTags: (input) => {
-      const entry = tagged(input);
-      entry.state.Tags = withoutTags(entry.state.Tags, tagsListOf(input.TagsList));
-      return {};
-    },
+    ...configurationOperations(entries, home, settledNow),
     stores: () => {
       settledNow();
       return entries.map(({ state }) => structuredClone(state));
     },
+  };
+}
+
+type ConfigurationOperation =
+  | 'updateEventDataStore'
+  | 'deleteEventDataStore'
+  | 'restoreEventDataStore'
+  | 'addTags'
+  | 'removeTags';
+
+/** Update, Delete, Restore and tagging, each on the store it names once transitions are settled. */
+function configurationOperations(
+  entries: readonly StoreEntry[],
+  home: Home,
+  settledNow: () => number,
+): Pick<StoreBook, ConfigurationOperation> {
+  const target = (input: OperationInput): { entry: StoreEntry; nowS: number } => {
+    const nowS = toSeconds(settledNow());
+    return { entry: findStore(entries, input.EventDataStore), nowS };
+  };
+  const retag = (input: OperationInput, how: typeof withTags): Record<string, never> => {
+    settledNow();
+    const entry = taggedStore(entries, home, input.ResourceId);
+    entry.state.Tags = how(entry.state.Tags, tagsListOf(input.TagsList));
+    return {};
+  };
+  return {
+    updateEventDataStore: (input) => {
+      const { entry, nowS } = target(input);
+      return updateStore(entries, entry, input, nowS);
+    },
+    deleteEventDataStore: (input) => deleteStore(target(input)),
+    restoreEventDataStore: (input) => restoreStore(target(input)),
+    addTags: (input) => retag(input, withTags),
+    removeTags: (input) => retag(input, withoutTags),
   };
 }
 
@@ -505,7 +510,7 @@ function updateStore(
 }
 
 /** DeleteEventDataStore: refused while protected or federated, or while a transition runs. */
-function deleteStore(entry: StoreEntry, nowS: number): Record<string, never> {
+function deleteStore({ entry, nowS }: { entry: StoreEntry; nowS: number }): Record<string, never> {
   const { state } = entry;
   if (state.Status === 'PENDING_DELETION') throw inactive(state);
   checkManagementAccount(state);
@@ -535,7 +540,7 @@ function deleteStore(entry: StoreEntry, nowS: number): Record<string, never> {
 }
 
 /** RestoreEventDataStore: only from PENDING_DELETION, back to the status it had. */
-function restoreStore(entry: StoreEntry, nowS: number): StoreOutput {
+function restoreStore({ entry, nowS }: { entry: StoreEntry; nowS: number }): StoreOutput {
   const { state } = entry;
   if (state.Status !== 'PENDING_DELETION') {
     throw new ApiError(
