@@ -530,7 +530,6 @@ function deleteStore({ entry, nowS }: { entry: StoreEntry; nowS: number }): Reco
     throw new ApiError(
       'ConflictException',
       `The event data store is ${state.Status}; try again when it has settled.`,
-      409,
     );
   }
   entry.deletedFrom = state.Status;
