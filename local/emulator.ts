@@ -1,6 +1,6 @@
 /**
  * A CloudTrail Lake emulator: an HTTP server on 127.0.0.1 speaking CloudTrail's wire protocol
- * (AWS JSON 1.1) for the five operations the function uses. The server routes each request to
+ * (AWS JSON 1.1) for the operations the function uses. The server routes each request to
  * the store book (the stores, the status state machine and the API's own error rules) after the
  * protocol checks, applies the fault rule that fires for it (before the operation or, with
  * `after`, to its answer) and records every call. The real SDK client talks to it through its
@@ -41,13 +41,18 @@ export {
 export {
   INGESTING_CATEGORIES,
   LIST_TAGS_MAX_RESOURCES,
+  RESTORE_OUTPUT_MEMBERS,
   STORE_OUTPUT_MEMBERS,
   type StoreState,
+  UPDATE_OUTPUT_MEMBERS,
 } from './store-book.js';
 
 export interface CallRecord {
   readonly operation: string;
-  /** As sent; for ListTags the ARNs of ResourceIdList joined by ','; absent for ListEventDataStores. */
+  /**
+   * As sent (AddTags and RemoveTags: ResourceId); for ListTags the ARNs of ResourceIdList joined
+   * by ','; absent for ListEventDataStores.
+   */
   readonly eventDataStore?: string;
   /**
    * 'ok', the error code sent, or 'reset' when the socket was destroyed. A rule with `after` that
@@ -97,6 +102,11 @@ const OPERATIONS: Record<OperationName, (book: StoreBook, input: OperationInput)
   ListTags: (book, input) => book.listTags(input),
   StartEventDataStoreIngestion: (book, input) => book.startIngestion(input),
   StopEventDataStoreIngestion: (book, input) => book.stopIngestion(input),
+  UpdateEventDataStore: (book, input) => book.updateEventDataStore(input),
+  DeleteEventDataStore: (book, input) => book.deleteEventDataStore(input),
+  RestoreEventDataStore: (book, input) => book.restoreEventDataStore(input),
+  AddTags: (book, input) => book.addTags(input),
+  RemoveTags: (book, input) => book.removeTags(input),
 };
 
 /** A request as the call log records it: the operation and the stores it names, as sent. */
@@ -134,7 +144,9 @@ function storesNamedBy(operation: OperationName, input: Record<string, unknown>)
     return Array.isArray(list) ? list.filter((item) => typeof item === 'string') : [];
   }
   if (operation === 'ListEventDataStores') return [];
-  return typeof input.EventDataStore === 'string' ? [input.EventDataStore] : [];
+  const named =
+    operation === 'AddTags' || operation === 'RemoveTags' ? input.ResourceId : input.EventDataStore;
+  return typeof named === 'string' ? [named] : [];
 }
 
 const asApiError = (error: unknown): ApiError =>

@@ -5,9 +5,10 @@
  * Rules are checked in order for every call; the first rule that matches the call and fires
  * applies (one rule per call). A rule matches when its `operation` is the call's or `*`, and,
  * when it names an `eventDataStore`, the call is about that store (an ARN and its bare ID match
- * each other; ListTags matches when any ARN of `ResourceIdList` does; ListEventDataStores is about
- * no store). A matching rule fires while it has `count` left (unlimited without `count`) and, with
- * `rate`, when the random draw is below `rate`; only a firing uses up one of its `count`.
+ * each other; ListTags matches when any ARN of `ResourceIdList` does, AddTags and RemoveTags when
+ * their `ResourceId` does; ListEventDataStores is about no store). A matching rule fires while it
+ * has `count` left (unlimited without `count`) and, with `rate`, when the random draw is below
+ * `rate`; only a firing uses up one of its `count`.
  *
  * A rule acts before the operation: it waits `delayMs`, then resets or answers its fault, and the
  * operation is never applied (alone, the delay is followed by the operation). With `after: true`
@@ -24,6 +25,11 @@ export const OPERATION_NAMES = [
   'ListTags',
   'StartEventDataStoreIngestion',
   'StopEventDataStoreIngestion',
+  'UpdateEventDataStore',
+  'DeleteEventDataStore',
+  'RestoreEventDataStore',
+  'AddTags',
+  'RemoveTags',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * The emulator's event data stores and what the five operations do to them, without HTTP: the
+ * The emulator's event data stores and what the emulated operations do to them, without HTTP: the
  * status state machine, the API's own error rules (thrown as ApiError) and ListEventDataStores
  * paging. The book serves one account and region, those its stores' ARNs share.
  *
@@ -8,6 +8,7 @@
  * the injected clock.
  */
 import { ApiError } from './api-error.js';
+import { tagsListOf, updateOf, withoutTags, withTags } from './store-changes.js';
 import {
   accountAndRegionOf,
   isStoreIdentifier,
@@ -36,6 +37,16 @@ export const STORE_OUTPUT_MEMBERS = [
   'FederationRoleArn',
   'PartitionKeys',
 ] as const satisfies readonly (keyof StoreInput)[];
+
+/** The members of an UpdateEventDataStore response: Get's, without PartitionKeys. */
+export const UPDATE_OUTPUT_MEMBERS = STORE_OUTPUT_MEMBERS.filter(
+  (member) => member !== 'PartitionKeys',
+);
+
+/** The members of a RestoreEventDataStore response: Get's, without federation or partitions. */
+export const RESTORE_OUTPUT_MEMBERS = UPDATE_OUTPUT_MEMBERS.filter(
+  (member) => member !== 'FederationStatus' && member !== 'FederationRoleArn',
+);
 
 /** The categories StartEventDataStoreIngestion and StopEventDataStoreIngestion accept. */
 export const INGESTING_CATEGORIES = ['Management', 'Data', 'NetworkActivity', 'ConfigurationItem'];
@@ -78,6 +89,11 @@ export interface StoreBookOptions {
   maxPageSize?: number;
   /** Clock in epoch milliseconds. @default Date.now */
   now?: () => number;
+  /**
+   * Whether ListEventDataStores lists stores in PENDING_DELETION (AWS does not document it).
+   * @default true
+   */
+  listPendingDeletion?: boolean;
 }
 
 /** The operations on the stores; each throws ApiError when the API would answer an error. */
@@ -87,6 +103,13 @@ export interface StoreBook {
   listTags(input: OperationInput): ListTagsOutput;
   startIngestion(input: OperationInput): Record<string, never>;
   stopIngestion(input: OperationInput): Record<string, never>;
+  updateEventDataStore(input: OperationInput): StoreOutput;
+  /** Moves the store to PENDING_DELETION, remembering the status it had. */
+  deleteEventDataStore(input: OperationInput): Record<string, never>;
+  /** Moves a PENDING_DELETION store back to the status it had before the delete. */
+  restoreEventDataStore(input: OperationInput): StoreOutput;
+  addTags(input: OperationInput): Record<string, never>;
+  removeTags(input: OperationInput): Record<string, never>;
   /** Each store's current state (copies), in the stores-file shape with Tags. */
   stores(): StoreState[];
 }
@@ -99,6 +122,8 @@ interface Transition {
 interface StoreEntry {
   state: StoreState;
   transition?: Transition;
+  /** The status before DeleteEventDataStore, while PENDING_DELETION. */
+  deletedFrom?: StoreStatus;
 }
 
 /** What Start or Stop requires and does: from one status, via another, to a third. */
@@ -112,6 +137,7 @@ interface IngestionChange {
 interface Paging {
   defaultMaxResults: number;
   maxPageSize: number;
+  listPendingDeletion: boolean;
 }
 
 const toSeconds = (ms: number): number => ms / 1000;
@@ -144,6 +170,7 @@ export function createStoreBook(
   const paging: Paging = {
     defaultMaxResults: options.defaultMaxResults ?? 100,
     maxPageSize: options.maxPageSize ?? Number.POSITIVE_INFINITY,
+    listPendingDeletion: options.listPendingDeletion ?? true,
   };
   const entries = loadEntries(stores, now(), [start, stop]);
   const home: Home = entries.length > 0 ? accountAndRegionOf(stores) : undefined;
@@ -173,10 +200,46 @@ export function createStoreBook(
     },
     startIngestion: (input) => change(input, start),
     stopIngestion: (input) => change(input, stop),
+    ...configurationOperations(entries, home, settledNow),
     stores: () => {
       settledNow();
       return entries.map(({ state }) => structuredClone(state));
     },
+  };
+}
+
+type ConfigurationOperation =
+  | 'updateEventDataStore'
+  | 'deleteEventDataStore'
+  | 'restoreEventDataStore'
+  | 'addTags'
+  | 'removeTags';
+
+/** Update, Delete, Restore and tagging, each on the store it names once transitions are settled. */
+function configurationOperations(
+  entries: readonly StoreEntry[],
+  home: Home,
+  settledNow: () => number,
+): Pick<StoreBook, ConfigurationOperation> {
+  const target = (input: OperationInput): { entry: StoreEntry; nowS: number } => {
+    const nowS = toSeconds(settledNow());
+    return { entry: findStore(entries, input.EventDataStore), nowS };
+  };
+  const retag = (input: OperationInput, how: typeof withTags): Record<string, never> => {
+    settledNow();
+    const entry = taggedStore(entries, home, input.ResourceId);
+    entry.state.Tags = how(entry.state.Tags, tagsListOf(input.TagsList));
+    return {};
+  };
+  return {
+    updateEventDataStore: (input) => {
+      const { entry, nowS } = target(input);
+      return updateStore(entries, entry, input, nowS);
+    },
+    deleteEventDataStore: (input) => deleteStore(target(input)),
+    restoreEventDataStore: (input) => restoreStore(target(input)),
+    addTags: (input) => retag(input, withTags),
+    removeTags: (input) => retag(input, withoutTags),
   };
 }
 
@@ -237,9 +300,12 @@ function findStore(entries: readonly StoreEntry[], identifier: unknown): StoreEn
   return entry;
 }
 
-function toOutput(state: StoreState): StoreOutput {
+function toOutput(
+  state: StoreState,
+  members: readonly (typeof STORE_OUTPUT_MEMBERS)[number][] = STORE_OUTPUT_MEMBERS,
+): StoreOutput {
   const output: Record<string, unknown> = {};
-  for (const member of STORE_OUTPUT_MEMBERS) {
+  for (const member of members) {
     if (state[member] !== undefined) output[member] = structuredClone(state[member]);
   }
   return output as StoreOutput;
@@ -262,12 +328,7 @@ function changeIngestion(
   { from, via, to, delayMs }: IngestionChange,
 ): Record<string, never> {
   const { state } = entry;
-  if (state.OrganizationEnabled === true && state.EmulatorCallerIsManagementAccount === false) {
-    throw new ApiError(
-      'NotOrganizationMasterAccountException',
-      'This operation on an organization event data store must be called from the management account.',
-    );
-  }
+  checkManagementAccount(state);
   if (state.Status !== from) {
     throw new ApiError(
       'InvalidEventDataStoreStatusException',
@@ -316,14 +377,17 @@ function listPage(
   ) {
     throw new ApiError('InvalidMaxResultsException', 'MaxResults must be from 1 to 1000.');
   }
-  const offset = input.NextToken === undefined ? 0 : decodeToken(input.NextToken, entries.length);
+  const listed = paging.listPendingDeletion
+    ? entries
+    : entries.filter(({ state }) => state.Status !== 'PENDING_DELETION');
+  const offset = input.NextToken === undefined ? 0 : decodeToken(input.NextToken, listed.length);
   const end = offset + Math.min(maxResults as number, paging.maxPageSize);
   return {
-    EventDataStores: entries.slice(offset, end).map(({ state }) => ({
+    EventDataStores: listed.slice(offset, end).map(({ state }) => ({
       EventDataStoreArn: state.EventDataStoreArn,
       ...(state.Name === undefined ? {} : { Name: state.Name }),
     })),
-    ...(end < entries.length ? { NextToken: encodeToken(end) } : {}),
+    ...(end < listed.length ? { NextToken: encodeToken(end) } : {}),
   };
 }
 
@@ -375,6 +439,14 @@ function tagsOf(
   resourceId: unknown,
 ): ListTagsOutput['ResourceTagList'][number] {
   checkCloudTrailArn(resourceId, home);
+  return {
+    ResourceId: resourceId,
+    TagsList: structuredClone(storeOfArn(entries, resourceId).state.Tags),
+  };
+}
+
+/** The store of a CloudTrail ARN: a store ARN, of a known store. */
+function storeOfArn(entries: readonly StoreEntry[], resourceId: string): StoreEntry {
   if (!parseStoreArn(resourceId)) {
     throw new ApiError('ResourceNotFoundException', `Resource ${resourceId} was not found.`);
   }
@@ -385,5 +457,99 @@ function tagsOf(
       `The specified event data store ${resourceId} was not found.`,
     );
   }
-  return { ResourceId: resourceId, TagsList: structuredClone(entry.state.Tags) };
+  return entry;
+}
+
+const inactive = (state: StoreState): ApiError =>
+  new ApiError(
+    'InactiveEventDataStoreException',
+    `The event data store ${state.EventDataStoreArn} is inactive.`,
+  );
+
+/** The store AddTags or RemoveTags names by ResourceId; a store pending deletion is inactive. */
+function taggedStore(entries: readonly StoreEntry[], home: Home, resourceId: unknown): StoreEntry {
+  checkCloudTrailArn(resourceId, home);
+  const entry = storeOfArn(entries, resourceId);
+  if (entry.state.Status === 'PENDING_DELETION') throw inactive(entry.state);
+  return entry;
+}
+
+function checkManagementAccount(state: StoreState): void {
+  if (state.OrganizationEnabled === true && state.EmulatorCallerIsManagementAccount === false) {
+    throw new ApiError(
+      'NotOrganizationMasterAccountException',
+      'This operation on an organization event data store must be called from the management account.',
+    );
+  }
+}
+
+/** UpdateEventDataStore: the members sent replace the store's; answers the whole configuration. */
+function updateStore(
+  entries: readonly StoreEntry[],
+  entry: StoreEntry,
+  input: OperationInput,
+  nowS: number,
+): StoreOutput {
+  const { state } = entry;
+  if (state.Status === 'PENDING_DELETION') throw inactive(state);
+  checkManagementAccount(state);
+  const changes = updateOf(input, state);
+  if (
+    entries.some(
+      (other) => other !== entry && changes.Name !== undefined && other.state.Name === changes.Name,
+    )
+  ) {
+    throw new ApiError(
+      'EventDataStoreAlreadyExistsException',
+      `An event data store named ${changes.Name} already exists.`,
+    );
+  }
+  Object.assign(state, changes);
+  state.UpdatedTimestamp = nowS;
+  return toOutput(state, UPDATE_OUTPUT_MEMBERS);
+}
+
+/** DeleteEventDataStore: refused while protected or federated, or while a transition runs. */
+function deleteStore({ entry, nowS }: { entry: StoreEntry; nowS: number }): Record<string, never> {
+  const { state } = entry;
+  if (state.Status === 'PENDING_DELETION') throw inactive(state);
+  checkManagementAccount(state);
+  if (state.TerminationProtectionEnabled === true) {
+    throw new ApiError(
+      'EventDataStoreTerminationProtectedException',
+      'The event data store cannot be deleted because termination protection is enabled for it.',
+    );
+  }
+  if (state.FederationStatus !== undefined && state.FederationStatus !== 'DISABLED') {
+    throw new ApiError(
+      'EventDataStoreFederationEnabledException',
+      'You cannot delete the event data store because Lake query federation is enabled.',
+    );
+  }
+  if (entry.transition) {
+    throw new ApiError(
+      'ConflictException',
+      `The event data store is ${state.Status}; try again when it has settled.`,
+    );
+  }
+  entry.deletedFrom = state.Status;
+  state.Status = 'PENDING_DELETION';
+  state.UpdatedTimestamp = nowS;
+  return {};
+}
+
+/** RestoreEventDataStore: only from PENDING_DELETION, back to the status it had. */
+function restoreStore({ entry, nowS }: { entry: StoreEntry; nowS: number }): StoreOutput {
+  const { state } = entry;
+  if (state.Status !== 'PENDING_DELETION') {
+    throw new ApiError(
+      'InvalidEventDataStoreStatusException',
+      `The event data store status is ${state.Status}; the operation needs PENDING_DELETION.`,
+    );
+  }
+  checkManagementAccount(state);
+  state.Status = entry.deletedFrom ?? 'ENABLED';
+  delete entry.deletedFrom;
+  state.UpdatedTimestamp = nowS;
+  return toOutput(state, RESTORE_OUTPUT_MEMBERS);
 }

@@ -42,22 +42,27 @@ function makeStore(id: string, category: string, overrides: Partial<StoreInput> 
   };
 }
 
-/** One store per rule, and one with every GetEventDataStore member. */
+const FULL_STORE: Partial<StoreInput> = {
+  Status: 'ENABLED',
+  MultiRegionEnabled: true,
+  OrganizationEnabled: false,
+  RetentionPeriod: 2557,
+  TerminationProtectionEnabled: true,
+  CreatedTimestamp: 1_704_067_200,
+  UpdatedTimestamp: 1_764_028_800,
+  KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  BillingMode: 'EXTENDABLE_RETENTION_PRICING',
+  FederationStatus: 'ENABLED',
+  FederationRoleArn: 'arn:aws:iam::123456789012:role/lake-federation',
+  PartitionKeys: [{ Name: 'eventTime', Type: 'timestamp' }],
+};
+
+/** One store per rule, and stores with every GetEventDataStore member. */
 const STORES: StoreInput[] = [
-  makeStore('full-store', 'Management', {
-    Status: 'ENABLED',
-    MultiRegionEnabled: true,
-    OrganizationEnabled: false,
-    RetentionPeriod: 2557,
-    TerminationProtectionEnabled: true,
-    CreatedTimestamp: 1_704_067_200,
-    UpdatedTimestamp: 1_764_028_800,
-    KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    BillingMode: 'EXTENDABLE_RETENTION_PRICING',
-    FederationStatus: 'ENABLED',
-    FederationRoleArn: 'arn:aws:iam::123456789012:role/lake-federation',
-    PartitionKeys: [{ Name: 'eventTime', Type: 'timestamp' }],
-  }),
+  makeStore('full-store', 'Management', FULL_STORE),
+  makeStore('full-deleted', 'Management', { ...FULL_STORE, Status: 'PENDING_DELETION' }),
+  makeStore('federated-store', 'Management', { FederationStatus: 'ENABLED' }),
+  makeStore('starting-store', 'Management', { Status: 'STARTING_INGESTION' }),
   makeStore('stopped-store', 'Management'),
   makeStore('insight-stopped', 'Insight'),
   makeStore('insight-enabled', 'Insight', { Status: 'ENABLED' }),
@@ -65,7 +70,15 @@ const STORES: StoreInput[] = [
     OrganizationEnabled: true,
     EmulatorCallerIsManagementAccount: false,
   }),
+  makeStore('org-member-deleted', 'Management', {
+    Status: 'PENDING_DELETION',
+    OrganizationEnabled: true,
+    EmulatorCallerIsManagementAccount: false,
+  }),
 ];
+
+const FULL_ARN = `${ARN_PREFIX}full-store`;
+const TAG = [{ Key: 'owner', Value: 'secops' }];
 
 /** A valid request per operation; the response must have every output member the emulator serves. */
 const VALID_REQUESTS: Record<OperationName, unknown> = {
@@ -74,7 +87,22 @@ const VALID_REQUESTS: Record<OperationName, unknown> = {
   ListTags: { ResourceIdList: [`${ARN_PREFIX}full-store`] },
   StartEventDataStoreIngestion: { EventDataStore: 'stopped-store' },
   StopEventDataStoreIngestion: { EventDataStore: `${ARN_PREFIX}full-store` },
+  UpdateEventDataStore: { EventDataStore: 'full-store', RetentionPeriod: 2000 },
+  DeleteEventDataStore: { EventDataStore: 'stopped-store' },
+  RestoreEventDataStore: { EventDataStore: 'full-deleted' },
+  AddTags: { ResourceId: FULL_ARN, TagsList: TAG },
+  RemoveTags: { ResourceId: FULL_ARN, TagsList: [{ Key: 'team' }] },
 };
+
+const TAGGING_ERROR_REQUESTS = [
+  { ResourceId: 'full-store', TagsList: TAG },
+  { ResourceId: 'a!', TagsList: TAG },
+  { ResourceId: `${ARN_PREFIX.replace('eventdatastore', 'trail')}x`, TagsList: TAG },
+  { ResourceId: `${ARN_PREFIX}no-such-store`, TagsList: TAG },
+  { ResourceId: FULL_ARN, TagsList: [] },
+  { ResourceId: FULL_ARN, TagsList: [{ Key: '' }] },
+  { ResourceId: `${ARN_PREFIX}full-deleted`, TagsList: TAG },
+];
 
 const INGESTION_ERROR_REQUESTS = (wrongStatus: string, wrongCategory: string) => [
   {},
@@ -105,6 +133,44 @@ const FAILING_REQUESTS: Record<OperationName, unknown[]> = {
   ],
   StartEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('full-store', 'insight-stopped'),
   StopEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('stopped-store', 'insight-enabled'),
+  UpdateEventDataStore: [
+    {},
+    { EventDataStore: 'full-store' },
+    { EventDataStore: 'a!', RetentionPeriod: 90 },
+    { EventDataStore: 'no-such-store', RetentionPeriod: 90 },
+    { EventDataStore: 'full-deleted', RetentionPeriod: 90 },
+    { EventDataStore: 'org-member-stopped', RetentionPeriod: 90 },
+    { EventDataStore: 'full-store', Name: 'stopped-store' },
+    { EventDataStore: 'full-store', AdvancedEventSelectors: [{ FieldSelectors: [] }] },
+    { EventDataStore: 'stopped-store', KmsKeyId: 'not a key' },
+    { EventDataStore: 'full-store', KmsKeyId: 'alias/another-key' },
+    { EventDataStore: 'full-store', RetentionPeriod: 3654 },
+  ],
+  DeleteEventDataStore: [
+    {},
+    { EventDataStore: 'a!' },
+    { EventDataStore: 'no-such-store' },
+    { EventDataStore: 'full-deleted' },
+    { EventDataStore: 'org-member-stopped' },
+    { EventDataStore: 'full-store' },
+    { EventDataStore: 'federated-store' },
+    { EventDataStore: 'starting-store' },
+  ],
+  RestoreEventDataStore: [
+    {},
+    { EventDataStore: 'a!' },
+    { EventDataStore: 'no-such-store' },
+    { EventDataStore: 'stopped-store' },
+    { EventDataStore: 'org-member-deleted' },
+  ],
+  AddTags: [
+    ...TAGGING_ERROR_REQUESTS,
+    {
+      ResourceId: FULL_ARN,
+      TagsList: Array.from({ length: 50 }, (_, index) => ({ Key: `key-${index}` })),
+    },
+  ],
+  RemoveTags: TAGGING_ERROR_REQUESTS,
 };
 
 const membersOf = (model: ServiceModel, ref: ShapeRef | undefined): string[] =>

@@ -1,12 +1,17 @@
 import {
+  AddTagsCommand,
   CloudTrailClient,
+  DeleteEventDataStoreCommand,
   GetEventDataStoreCommand,
   type GetEventDataStoreCommandInput,
   ListEventDataStoresCommand,
   ListTagsCommand,
   paginateListEventDataStores,
+  RemoveTagsCommand,
+  RestoreEventDataStoreCommand,
   StartEventDataStoreIngestionCommand,
   StopEventDataStoreIngestionCommand,
+  UpdateEventDataStoreCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -18,12 +23,13 @@ import {
   TARGET_PREFIX,
 } from '../../local/emulator.js';
 import type { FaultRule } from '../../local/faults.js';
-import { readStoresFile, type StoreStatus } from '../../local/stores-file.js';
+import { readStoresFile, type StoreInput, type StoreStatus } from '../../local/stores-file.js';
 import {
   ACCEPTED_CATEGORIES,
   arnOf,
   createClock,
   INVALID_IDENTIFIER_CASES,
+  INVALID_RESOURCE_ID_CASES,
   INVALID_RESOURCE_LIST_CASES,
   INVALID_TOKEN_CASES,
   makeStore,
@@ -175,7 +181,7 @@ describe('Emulator: wire protocol', () => {
     const { emu } = await setUp({ stores: [makeStore('abc-1')] });
 
     // Act
-    const response = await callRaw(emu, headersFor('DeleteEventDataStore'), '{}');
+    const response = await callRaw(emu, headersFor('CreateEventDataStore'), '{}');
 
     // Assess
     expect(response.status).toBe(400);
@@ -670,6 +676,240 @@ describe('Emulator: ingestion rules', () => {
 
     // Assess
     expectApiError(error, name, httpStatusCode);
+  });
+});
+
+describe('Emulator: UpdateEventDataStore', () => {
+  it('turns termination protection off, lowers retention and returns the whole configuration', async () => {
+    // Prepare
+    const stores = [
+      makeStore('abc-1', {
+        Status: 'ENABLED',
+        RetentionPeriod: 2557,
+        TerminationProtectionEnabled: true,
+      }),
+    ];
+    const { emu, ct } = await setUp({ stores, now: () => START_MS });
+
+    // Act
+    const output = await ct.send(
+      new UpdateEventDataStoreCommand({
+        EventDataStore: 'abc-1',
+        RetentionPeriod: 7,
+        TerminationProtectionEnabled: false,
+      }),
+    );
+
+    // Assess
+    expect(output).toMatchObject({
+      EventDataStoreArn: arnOf('abc-1'),
+      Status: 'ENABLED',
+      RetentionPeriod: 7,
+      TerminationProtectionEnabled: false,
+      AdvancedEventSelectors: selectorsFor('Management'),
+      UpdatedTimestamp: new Date(START_MS),
+    });
+    expect(emu.stores()[0]).toMatchObject({
+      RetentionPeriod: 7,
+      TerminationProtectionEnabled: false,
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no optional member', {}, 'InvalidParameterException'],
+    ['a change of KMS key', { KmsKeyId: 'alias/other' }, 'InvalidParameterException'],
+  ])('refuses %s with 400 %s', async (_label, members, name) => {
+    // Prepare
+    const { ct } = await setUp({ stores: [makeStore('abc-1', { KmsKeyId: 'alias/lake' })] });
+
+    // Act
+    const error = await captureError(
+      ct.send(new UpdateEventDataStoreCommand({ EventDataStore: 'abc-1', ...members })),
+    );
+
+    // Assess
+    expectApiError(error, name, 400);
+  });
+});
+
+describe('Emulator: DeleteEventDataStore and RestoreEventDataStore', () => {
+  it('deletes a stopped store, lists it while pending deletion, and restores it stopped', async () => {
+    // Prepare
+    const { emu, ct } = await setUp({ stores: [makeStore('abc-1')] });
+
+    // Act
+    await ct.send(new DeleteEventDataStoreCommand({ EventDataStore: 'abc-1' }));
+    const pending = await ct.send(new GetEventDataStoreCommand({ EventDataStore: 'abc-1' }));
+    const listed = await ct.send(new ListEventDataStoresCommand({}));
+    const restored = await ct.send(new RestoreEventDataStoreCommand({ EventDataStore: 'abc-1' }));
+
+    // Assess
+    expect(pending.Status).toBe('PENDING_DELETION');
+    expect(listed.EventDataStores?.map(({ EventDataStoreArn }) => EventDataStoreArn)).toEqual([
+      arnOf('abc-1'),
+    ]);
+    expect(restored).toMatchObject({
+      EventDataStoreArn: arnOf('abc-1'),
+      Status: 'STOPPED_INGESTION',
+    });
+    expect(emu.calls.map(({ operation, outcome }) => `${operation} ${outcome}`)).toEqual([
+      'DeleteEventDataStore ok',
+      'GetEventDataStore ok',
+      'ListEventDataStores ok',
+      'RestoreEventDataStore ok',
+    ]);
+  });
+
+  it('leaves a store pending deletion out of ListEventDataStores with listPendingDeletion false', async () => {
+    // Prepare
+    const stores = [makeStore('abc-1'), makeStore('abc-2')];
+    const { ct } = await setUp({ stores, listPendingDeletion: false });
+    await ct.send(new DeleteEventDataStoreCommand({ EventDataStore: arnOf('abc-1') }));
+
+    // Act
+    const listed = await ct.send(new ListEventDataStoresCommand({}));
+
+    // Assess
+    expect(listed.EventDataStores?.map(({ EventDataStoreArn }) => EventDataStoreArn)).toEqual([
+      arnOf('abc-2'),
+    ]);
+  });
+
+  it.each<[string, Partial<StoreInput>, string]>([
+    [
+      'termination protection is on',
+      { TerminationProtectionEnabled: true },
+      'EventDataStoreTerminationProtectedException',
+    ],
+    [
+      'federation is enabled',
+      { FederationStatus: 'ENABLED' },
+      'EventDataStoreFederationEnabledException',
+    ],
+  ])('refuses to delete a store while %s', async (_label, overrides, name) => {
+    // Prepare
+    const { emu, ct } = await setUp({ stores: [makeStore('abc-1', overrides)] });
+
+    // Act
+    const error = await captureError(
+      ct.send(new DeleteEventDataStoreCommand({ EventDataStore: 'abc-1' })),
+    );
+
+    // Assess
+    expectApiError(error, name, 400);
+    expect(emu.stores()[0]?.Status).toBe('STOPPED_INGESTION');
+  });
+
+  it('refuses to restore a store that is not pending deletion', async () => {
+    // Prepare
+    const { ct } = await setUp({ stores: [makeStore('abc-1', { Status: 'ENABLED' })] });
+
+    // Act
+    const error = await captureError(
+      ct.send(new RestoreEventDataStoreCommand({ EventDataStore: 'abc-1' })),
+    );
+
+    // Assess
+    expectApiError(error, 'InvalidEventDataStoreStatusException', 400);
+  });
+});
+
+describe('Emulator: AddTags and RemoveTags', () => {
+  it('adds and removes tags that ListTags then shows', async () => {
+    // Prepare
+    const { ct } = await setUp({ stores: [makeStore('abc-1')] });
+    const ResourceId = arnOf('abc-1');
+    const exempt = { Key: 'ingestion-guard:exempt-until', Value: '2099-01-01T00:00:00Z' };
+
+    // Act
+    await ct.send(new AddTagsCommand({ ResourceId, TagsList: [exempt] }));
+    await ct.send(new RemoveTagsCommand({ ResourceId, TagsList: [{ Key: 'team' }] }));
+    const output = await ct.send(new ListTagsCommand({ ResourceIdList: [ResourceId] }));
+
+    // Assess
+    expect(output.ResourceTagList).toEqual([{ ResourceId, TagsList: [exempt] }]);
+  });
+
+  it.each(INVALID_RESOURCE_ID_CASES)(
+    'rejects %s as ResourceId',
+    async (_label, resourceId, name, httpStatusCode) => {
+      // Prepare
+      const { ct } = await setUp({ stores: [makeStore('abc-1')] });
+
+      // Act
+      const error = await captureError(
+        ct.send(new AddTagsCommand({ ResourceId: resourceId, TagsList: [{ Key: 'k' }] })),
+      );
+
+      // Assess
+      expectApiError(error, name, httpStatusCode);
+    },
+  );
+});
+
+describe('Emulator: faults on the configuration operations', () => {
+  it.each([
+    [
+      'UpdateEventDataStore',
+      (ct: CloudTrailClient) =>
+        ct.send(new UpdateEventDataStoreCommand({ EventDataStore: 'abc-1', RetentionPeriod: 90 })),
+    ],
+    [
+      'DeleteEventDataStore',
+      (ct: CloudTrailClient) =>
+        ct.send(new DeleteEventDataStoreCommand({ EventDataStore: 'abc-1' })),
+    ],
+    [
+      'AddTags',
+      (ct: CloudTrailClient) =>
+        ct.send(new AddTagsCommand({ ResourceId: arnOf('abc-1'), TagsList: [{ Key: 'k' }] })),
+    ],
+    [
+      'RemoveTags',
+      (ct: CloudTrailClient) =>
+        ct.send(new RemoveTagsCommand({ ResourceId: arnOf('abc-1'), TagsList: [{ Key: 'team' }] })),
+    ],
+  ] as const)(
+    'answers an injected fault for %s of the named store and leaves it unchanged',
+    async (operation, call) => {
+      // Prepare
+      const rule: FaultRule = { operation, eventDataStore: 'abc-1', error: 'ThrottlingException' };
+      const { emu, ct } = await setUp({ stores: [makeStore('abc-1')], faults: [rule] });
+      const before = emu.stores();
+
+      // Act
+      const error = await captureError(call(ct));
+
+      // Assess
+      expectApiError(error, 'ThrottlingException', 429);
+      expect(emu.stores()).toEqual(before);
+      expect(emu.calls).toEqual([
+        {
+          operation,
+          eventDataStore: expect.stringContaining('abc-1'),
+          outcome: 'ThrottlingException',
+        },
+      ]);
+    },
+  );
+
+  it('restores the store and then loses the answer with a fault after the operation', async () => {
+    // Prepare
+    const rule: FaultRule = { operation: 'RestoreEventDataStore', after: true, reset: true };
+    const stores = [makeStore('abc-1', { Status: 'PENDING_DELETION' })];
+    const { emu, ct } = await setUp({ stores, faults: [rule] });
+
+    // Act
+    const error = await captureError(
+      ct.send(new RestoreEventDataStoreCommand({ EventDataStore: 'abc-1' })),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect(emu.stores()[0]?.Status).toBe('ENABLED');
+    expect(emu.calls).toEqual([
+      { operation: 'RestoreEventDataStore', eventDataStore: 'abc-1', outcome: 'reset-after-ok' },
+    ]);
   });
 });
 

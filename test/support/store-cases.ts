@@ -141,3 +141,9 @@ export function storesWithSelectors(selectors: AdvancedEventSelector[] | undefin
       ]
     : [stopped, enabled];
 }
+
+/** `ResourceId` values AddTags and RemoveTags refuse with a store `abc-1`: [label, id, code, status]. */
+export const INVALID_RESOURCE_ID_CASES: [string, string, string, number][] =
+  INVALID_RESOURCE_LIST_CASES.filter(([, list]) => list.length === 1).map(
+    ([label, list, code, status]) => [label, list[0] as string, code, status],
+  );

@@ -12,6 +12,7 @@ import {
   arnOf,
   createClock,
   INVALID_IDENTIFIER_CASES,
+  INVALID_RESOURCE_ID_CASES,
   INVALID_RESOURCE_LIST_CASES,
   INVALID_TOKEN_CASES,
   makeStore,
@@ -590,6 +591,417 @@ describe('Function: createStoreBook', () => {
 
       // Assess
       expect(error).toMatchObject({ code: 'EventDataStoreNotFoundException', status: 404 });
+    });
+  });
+
+  describe('UpdateEventDataStore', () => {
+    it('replaces the members sent, moves UpdatedTimestamp and returns the whole configuration', () => {
+      // Prepare
+      const { book, advance } = bookOf([
+        makeStore('abc-1', { RetentionPeriod: 2557, TerminationProtectionEnabled: true }),
+      ]);
+      advance(5000);
+
+      // Act
+      const output = book.updateEventDataStore({
+        EventDataStore: 'abc-1',
+        RetentionPeriod: 7,
+        TerminationProtectionEnabled: false,
+        AdvancedEventSelectors: selectorsFor('Data'),
+      });
+
+      // Assess
+      expect(output).toEqual({
+        EventDataStoreArn: arnOf('abc-1'),
+        Name: 'store-abc-1',
+        Status: 'STOPPED_INGESTION',
+        AdvancedEventSelectors: selectorsFor('Data'),
+        RetentionPeriod: 7,
+        TerminationProtectionEnabled: false,
+        CreatedTimestamp: 1_704_067_200,
+        UpdatedTimestamp: START_S + 5,
+      });
+      expect(book.getEventDataStore({ EventDataStore: 'abc-1' })).toMatchObject(output);
+    });
+
+    it('sets a KMS key on a store without one, and accepts the same key again', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1')]);
+      const key = 'alias/lake';
+
+      // Act
+      book.updateEventDataStore({ EventDataStore: 'abc-1', KmsKeyId: key });
+      const output = book.updateEventDataStore({ EventDataStore: 'abc-1', KmsKeyId: key });
+
+      // Assess
+      expect(output.KmsKeyId).toBe(key);
+    });
+
+    it.each<[string, Record<string, unknown>, string]>([
+      ['no optional member', {}, 'InvalidParameterException'],
+      ['another KMS key', { KmsKeyId: 'alias/other' }, 'InvalidParameterException'],
+      ['a KMS key ID outside the pattern', { KmsKeyId: 'a key' }, 'InvalidKmsKeyIdException'],
+      ['a retention under 7 days', { RetentionPeriod: 6 }, 'InvalidParameterException'],
+      ['a retention over 3653 days', { RetentionPeriod: 3654 }, 'InvalidParameterException'],
+      [
+        'fixed pricing for an extendable store',
+        { BillingMode: 'FIXED_RETENTION_PRICING' },
+        'InvalidParameterException',
+      ],
+      ['an unknown billing mode', { BillingMode: 'FREE' }, 'InvalidParameterException'],
+      [
+        'a boolean member that is not one',
+        { MultiRegionEnabled: 'yes' },
+        'InvalidParameterException',
+      ],
+      ['a name outside the pattern', { Name: 'a b' }, 'InvalidParameterException'],
+      [
+        'the name of another store',
+        { Name: 'store-abc-2' },
+        'EventDataStoreAlreadyExistsException',
+      ],
+      [
+        'a selector without field selectors',
+        { AdvancedEventSelectors: [{ FieldSelectors: [] }] },
+        'InvalidEventSelectorsException',
+      ],
+    ])('refuses %s and changes nothing', (_label, members, code) => {
+      // Prepare
+      const { book } = bookOf([
+        makeStore('abc-1', {
+          KmsKeyId: 'alias/lake',
+          BillingMode: 'EXTENDABLE_RETENTION_PRICING',
+        }),
+        makeStore('abc-2'),
+      ]);
+      const before = book.getEventDataStore({ EventDataStore: 'abc-1' });
+
+      // Act
+      const error = errorOf(() =>
+        book.updateEventDataStore({ EventDataStore: 'abc-1', ...members }),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ code, status: 400 });
+      expect(book.getEventDataStore({ EventDataStore: 'abc-1' })).toEqual(before);
+    });
+
+    it('holds fixed-pricing retention to 2557 days', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1', { BillingMode: 'FIXED_RETENTION_PRICING' })]);
+
+      // Act
+      const error = errorOf(() =>
+        book.updateEventDataStore({ EventDataStore: 'abc-1', RetentionPeriod: 2558 }),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ code: 'InvalidParameterException' });
+    });
+
+    it('refuses a store pending deletion, and an organization store from a member account', () => {
+      // Prepare
+      const { book } = bookOf([
+        makeStore('abc-1', { Status: 'PENDING_DELETION' }),
+        makeStore('abc-2', { OrganizationEnabled: true, EmulatorCallerIsManagementAccount: false }),
+      ]);
+
+      // Act
+      const codes = ['abc-1', 'abc-2'].map(
+        (id) =>
+          errorOf(() => book.updateEventDataStore({ EventDataStore: id, RetentionPeriod: 90 }))
+            .code,
+      );
+
+      // Assess
+      expect(codes).toEqual([
+        'InactiveEventDataStoreException',
+        'NotOrganizationMasterAccountException',
+      ]);
+    });
+  });
+
+  describe('DeleteEventDataStore and RestoreEventDataStore', () => {
+    it.each<StoreStatus>(['ENABLED', 'STOPPED_INGESTION'])(
+      'deletes a %s store to PENDING_DELETION and restores it to that status',
+      (status) => {
+        // Prepare
+        const { book, advance } = bookOf([makeStore('abc-1', { Status: status })]);
+
+        // Act
+        advance(1000);
+        const deleted = book.deleteEventDataStore({ EventDataStore: 'abc-1' });
+        const pending = book.getEventDataStore({ EventDataStore: 'abc-1' });
+        advance(1000);
+        const restored = book.restoreEventDataStore({ EventDataStore: arnOf('abc-1') });
+
+        // Assess
+        expect(deleted).toEqual({});
+        expect(pending).toMatchObject({
+          Status: 'PENDING_DELETION',
+          UpdatedTimestamp: START_S + 1,
+        });
+        expect(restored).toMatchObject({ Status: status, UpdatedTimestamp: START_S + 2 });
+        expect(statusOf(book, 'abc-1')).toBe(status);
+      },
+    );
+
+    it('restores a store seeded as PENDING_DELETION to ENABLED', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1', { Status: 'PENDING_DELETION' })]);
+
+      // Act
+      book.restoreEventDataStore({ EventDataStore: 'abc-1' });
+
+      // Assess
+      expect(statusOf(book, 'abc-1')).toBe('ENABLED');
+    });
+
+    it('answers Restore with the configuration, without federation or partition keys', () => {
+      // Prepare
+      const { book } = bookOf([
+        makeStore('abc-1', {
+          Status: 'PENDING_DELETION',
+          FederationStatus: 'DISABLED',
+          PartitionKeys: [{ Name: 'eventTime', Type: 'timestamp' }],
+        }),
+      ]);
+
+      // Act
+      const output = book.restoreEventDataStore({ EventDataStore: 'abc-1' });
+
+      // Assess
+      expect(output).not.toHaveProperty('FederationStatus');
+      expect(output).not.toHaveProperty('PartitionKeys');
+      expect(output).toMatchObject({ EventDataStoreArn: arnOf('abc-1'), Name: 'store-abc-1' });
+    });
+
+    it.each<[string, Partial<StoreInput>, string, number]>([
+      [
+        'protected',
+        { TerminationProtectionEnabled: true },
+        'EventDataStoreTerminationProtectedException',
+        400,
+      ],
+      [
+        'federated',
+        { FederationStatus: 'ENABLED' },
+        'EventDataStoreFederationEnabledException',
+        400,
+      ],
+      [
+        'still enabling federation',
+        { FederationStatus: 'ENABLING' },
+        'EventDataStoreFederationEnabledException',
+        400,
+      ],
+      ['pending deletion', { Status: 'PENDING_DELETION' }, 'InactiveEventDataStoreException', 400],
+      ['starting', { Status: 'STARTING_INGESTION' }, 'ConflictException', 409],
+      [
+        'an organization store from a member account',
+        { OrganizationEnabled: true, EmulatorCallerIsManagementAccount: false },
+        'NotOrganizationMasterAccountException',
+        400,
+      ],
+    ])(
+      'refuses to delete a store that is %s and leaves it so',
+      (_label, overrides, code, status) => {
+        // Prepare
+        const { book } = bookOf([makeStore('abc-1', overrides)]);
+        const before = book.getEventDataStore({ EventDataStore: 'abc-1' });
+
+        // Act
+        const error = errorOf(() => book.deleteEventDataStore({ EventDataStore: 'abc-1' }));
+
+        // Assess
+        expect(error).toMatchObject({ code, status });
+        expect(book.getEventDataStore({ EventDataStore: 'abc-1' })).toEqual(before);
+      },
+    );
+
+    it('deletes a store whose federation is DISABLED', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1', { FederationStatus: 'DISABLED' })]);
+
+      // Act
+      book.deleteEventDataStore({ EventDataStore: 'abc-1' });
+
+      // Assess
+      expect(statusOf(book, 'abc-1')).toBe('PENDING_DELETION');
+    });
+
+    it.each<StoreStatus>(['ENABLED', 'STOPPED_INGESTION', 'STARTING_INGESTION'])(
+      'refuses to restore a %s store',
+      (status) => {
+        // Prepare
+        const { book } = bookOf([makeStore('abc-1', { Status: status })]);
+
+        // Act
+        const error = errorOf(() => book.restoreEventDataStore({ EventDataStore: 'abc-1' }));
+
+        // Assess
+        expect(error).toMatchObject({ code: 'InvalidEventDataStoreStatusException', status: 400 });
+      },
+    );
+
+    it.each(REFUSED_IDENTIFIERS)(
+      'rejects an identifier %s for Delete and Restore',
+      (_label, identifier, code, status) => {
+        // Prepare
+        const { book } = bookOf([makeStore('abc-1')]);
+
+        // Act
+        const errors = [
+          errorOf(() => book.deleteEventDataStore({ EventDataStore: identifier })),
+          errorOf(() => book.restoreEventDataStore({ EventDataStore: identifier })),
+        ];
+
+        // Assess
+        expect(errors).toEqual([
+          expect.objectContaining({ code, status }),
+          expect.objectContaining({ code, status }),
+        ]);
+      },
+    );
+
+    it.each([
+      [undefined, ['abc-1', 'abc-2']],
+      [true, ['abc-1', 'abc-2']],
+      [false, ['abc-2']],
+    ])('with listPendingDeletion %s lists %j', (listPendingDeletion, ids) => {
+      // Prepare
+      const options = listPendingDeletion === undefined ? {} : { listPendingDeletion };
+      const { book } = bookOf([makeStore('abc-1'), makeStore('abc-2')], options);
+      book.deleteEventDataStore({ EventDataStore: 'abc-1' });
+
+      // Act
+      const output = book.listEventDataStores({});
+
+      // Assess
+      expect(output.EventDataStores.map(({ EventDataStoreArn }) => EventDataStoreArn)).toEqual(
+        ids.map(arnOf),
+      );
+    });
+
+    it('pages only through the listed stores when pending ones are left out', () => {
+      // Prepare
+      const stores = storeIds(3);
+      const { book } = bookOf(stores, { listPendingDeletion: false });
+      book.deleteEventDataStore({ EventDataStore: 'abc-2' });
+
+      // Act
+      const first = book.listEventDataStores({ MaxResults: 1 });
+      const second = book.listEventDataStores({ MaxResults: 1, NextToken: first.NextToken });
+
+      // Assess
+      expect(second.EventDataStores.map(({ EventDataStoreArn }) => EventDataStoreArn)).toEqual([
+        arnOf('abc-3'),
+      ]);
+      expect(second.NextToken).toBeUndefined();
+    });
+  });
+
+  describe('AddTags and RemoveTags', () => {
+    it('adds tags, replacing the value of a key already there, and removes tags by key', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1')]);
+      const ResourceId = arnOf('abc-1');
+
+      // Act
+      const added = book.addTags({
+        ResourceId,
+        TagsList: [
+          { Key: 'team', Value: 'red' },
+          { Key: 'ingestion-guard:exempt-until', Value: '2099-01-01T00:00:00Z' },
+        ],
+      });
+      const afterAdd = book.listTags({ ResourceIdList: [ResourceId] });
+      const removed = book.removeTags({ ResourceId, TagsList: [{ Key: 'team' }] });
+      const afterRemove = book.listTags({ ResourceIdList: [ResourceId] });
+
+      // Assess
+      expect([added, removed]).toEqual([{}, {}]);
+      expect(afterAdd.ResourceTagList[0]?.TagsList).toEqual([
+        { Key: 'team', Value: 'red' },
+        { Key: 'ingestion-guard:exempt-until', Value: '2099-01-01T00:00:00Z' },
+      ]);
+      expect(afterRemove.ResourceTagList[0]?.TagsList).toEqual([
+        { Key: 'ingestion-guard:exempt-until', Value: '2099-01-01T00:00:00Z' },
+      ]);
+    });
+
+    it('holds a store to 50 tags', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1')]);
+      const tags = (count: number) =>
+        Array.from({ length: count }, (_, index) => ({ Key: `k${index}` }));
+
+      // Act
+      book.addTags({ ResourceId: arnOf('abc-1'), TagsList: tags(49) });
+      const error = errorOf(() =>
+        book.addTags({ ResourceId: arnOf('abc-1'), TagsList: [{ Key: 'one-more' }] }),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ code: 'TagsLimitExceededException', status: 400 });
+      expect(book.stores()[0]?.Tags).toHaveLength(50);
+    });
+
+    it.each<[string, unknown]>([
+      ['no TagsList', undefined],
+      ['an empty TagsList', []],
+      ['a tag without a key', [{ Value: 'x' }]],
+      ['a key over 128 characters', [{ Key: 'k'.repeat(129) }]],
+      ['a value over 256 characters', [{ Key: 'k', Value: 'v'.repeat(257) }]],
+    ])('refuses %s', (_label, tagsList) => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1')]);
+
+      // Act
+      const errors = [
+        errorOf(() => book.addTags({ ResourceId: arnOf('abc-1'), TagsList: tagsList })),
+        errorOf(() => book.removeTags({ ResourceId: arnOf('abc-1'), TagsList: tagsList })),
+      ];
+
+      // Assess
+      expect(errors.map(({ code }) => code)).toEqual([
+        'InvalidTagParameterException',
+        'InvalidTagParameterException',
+      ]);
+    });
+
+    it.each([
+      ...INVALID_RESOURCE_ID_CASES,
+      ['no ResourceId', undefined, 'CloudTrailARNInvalidException', 400] as const,
+    ])('rejects %s as ResourceId', (_label, resourceId, code, status) => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1')]);
+      const TagsList = [{ Key: 'k' }];
+
+      // Act
+      const errors = [
+        errorOf(() => book.addTags({ ResourceId: resourceId, TagsList })),
+        errorOf(() => book.removeTags({ ResourceId: resourceId, TagsList })),
+      ];
+
+      // Assess
+      expect(errors).toEqual([
+        expect.objectContaining({ code, status }),
+        expect.objectContaining({ code, status }),
+      ]);
+    });
+
+    it('refuses to tag a store pending deletion', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-1', { Status: 'PENDING_DELETION' })]);
+
+      // Act
+      const error = errorOf(() =>
+        book.addTags({ ResourceId: arnOf('abc-1'), TagsList: [{ Key: 'k' }] }),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ code: 'InactiveEventDataStoreException' });
     });
   });
 });
