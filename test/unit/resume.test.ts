@@ -35,6 +35,12 @@ import {
 const HERE = { partition: 'aws', accountId: ACCOUNT, region: REGION };
 const SCHEDULE: ResumeRequest = { kind: 'schedule', scope: 'managed', source: 'aws.scheduler' };
 
+/** A connection reset by the peer, as Node reports it. */
+const connectionReset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+/** A throttled request, as the SDK reports it. */
+const throttled = () =>
+  new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+
 interface LogLine {
   level: 'info' | 'warn' | 'error';
   message: string;
@@ -163,11 +169,7 @@ describe('Function: resumeIngestion', () => {
   it('sends exactly MAX_ATTEMPTS Start requests against persistent throttling: one request per call', async () => {
     // Prepare: the client never retries on its own, so each call is one request
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
-    mock
-      .on(StartEventDataStoreIngestionCommand)
-      .rejects(
-        new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
-      );
+    mock.on(StartEventDataStoreIngestionCommand).rejects(throttled());
     const { deps, lines } = setup({ MAX_ATTEMPTS: '5' });
 
     // Act
@@ -187,8 +189,6 @@ describe('Function: resumeIngestion', () => {
   it('retries a read that fails transiently, within the same budget rules', async () => {
     // Prepare: GetEventDataStore throttled twice, then answered
     const { mock, find } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
-    const throttled = () =>
-      new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
     mock
       .on(GetEventDataStoreCommand)
       .rejectsOnce(throttled())
@@ -269,7 +269,7 @@ describe('Function: resumeIngestion', () => {
   it.each([
     {
       case: 'a connection reset',
-      error: () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      error: () => connectionReset(),
     },
     {
       case: 'a 503',
@@ -310,11 +310,9 @@ describe('Function: resumeIngestion', () => {
       .on(StartEventDataStoreIngestionCommand)
       .callsFakeOnce(() => {
         find('a1').Status = 'STARTING_INGESTION';
-        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        throw connectionReset();
       })
-      .rejects(
-        new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
-      );
+      .rejects(throttled());
     const { deps } = setup({ MAX_ATTEMPTS: '2' });
 
     // Act
@@ -332,9 +330,7 @@ describe('Function: resumeIngestion', () => {
   it('still fails a Start whose last answer was lost when the store is not ingesting', async () => {
     // Prepare: the reset happens before the service acted
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
-    mock
-      .on(StartEventDataStoreIngestionCommand)
-      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    mock.on(StartEventDataStoreIngestionCommand).rejects(connectionReset());
     const { deps } = setup({ MAX_ATTEMPTS: '2' });
 
     // Act
@@ -352,11 +348,7 @@ describe('Function: resumeIngestion', () => {
   it('does not read again after a definite refusal (throttling): it fails as it was told', async () => {
     // Prepare
     const { mock } = fakeAccount([store('a1', 'STOPPED_INGESTION')]);
-    mock
-      .on(StartEventDataStoreIngestionCommand)
-      .rejects(
-        new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
-      );
+    mock.on(StartEventDataStoreIngestionCommand).rejects(throttled());
     const { deps } = setup({ MAX_ATTEMPTS: '1' });
 
     // Act
