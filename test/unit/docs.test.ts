@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, ENV_VARS } from '../../src/config.js';
+import { FAILURE_REASONS } from '../../src/explain.js';
 import { ACTION_METRICS } from '../../src/metrics.js';
 import { API_ERRORS, CREDENTIAL_ERRORS, classifyError } from '../../src/retry-policy.js';
 import { ACTIONS, REASONS } from '../../src/types.js';
@@ -142,6 +143,19 @@ describe('Documentation: docs/errors.md', () => {
     expect(text).toContain(info.meaning);
     expect(text).toContain(info.operatorAction);
   });
+
+  it.each(Object.entries(FAILURE_REASONS))(
+    'explains %s as the store failed line does, and what to do',
+    (reason, info) => {
+      // Act
+      const row = rowOf(failures, reason);
+
+      // Assess: the table says what the log line says
+      expect(row, `no row for ${reason} in the failures table`).toBeDefined();
+      expect(row).toContain(info.meaning);
+      expect(row).toContain(info.operatorAction);
+    },
+  );
 
   it.each(Object.values(REASONS))('explains the failure %s if it is one', (reason) => {
     // Prepare: the reason's action, as the reason codes table gives it
