@@ -36,7 +36,7 @@ export async function resolveStores(request: ResumeRequest, run: Run): Promise<R
 }
 
 /** An ID suffix becomes an ARN of our own account and region; an ARN stays as it is. */
-export function toArn(identifier: string, here: Here): string {
+function toArn(identifier: string, here: Here): string {
   if (identifier.startsWith('arn:')) return identifier;
   const { partition, region, accountId } = here;
   return `arn:${partition}:cloudtrail:${region}:${accountId}:eventdatastore/${storeId(identifier)}`;

@@ -207,7 +207,7 @@ export interface CallFailure {
  * own classification says (network errors keep their Node code as their name). Its
  * `isServerError` is left out: it would also retry 501 Not Implemented and the like.
  */
-export function isRetryableFailure(failure: CallFailure): boolean {
+function isRetryableFailure(failure: CallFailure): boolean {
   // An aborted request is the deadline's doing, whatever status came with it.
   if (failure.name === 'AbortError') return false;
   const shape = sdkShape(failure);
