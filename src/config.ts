@@ -10,8 +10,32 @@ export interface Config {
   readonly optInTag: { readonly key: string; readonly value: string } | undefined;
   /** Tag whose ISO-8601 value exempts a store until then. */
   readonly exemptTagKey: string;
-  /** ARN patterns (`*` = any run of characters) whose stops are respected on incidents. */
-  readonly authorizedStoppers: readonly string[];
+  /**
+   * ARN patterns (`*` = any run of characters) of the actors whose stops, deletes, changes and
+   * exemptions are respected (`AUTHORIZED_ACTORS`, or its deprecated alias `AUTHORIZED_STOPPERS`).
+   */
+  readonly authorizedActors: readonly string[];
+  /** Only the deprecated `AUTHORIZED_STOPPERS` is set: warned about at cold start. */
+  readonly deprecatedAuthorizedStoppers: boolean;
+  /** DynamoDB table of baselines (and stop counts); undefined: drift is not tracked. */
+  readonly stateTable: string | undefined;
+  /** Restore a deleted (PENDING_DELETION) managed store. */
+  readonly restoreDeleted: boolean;
+  /** Turn termination protection back on when it is found off. */
+  readonly enforceTerminationProtection: boolean;
+  /** An exemption ending further ahead than this is no exemption. */
+  readonly maxExemptionHours: number;
+  /** The function's own role: calls it made are recognised (`own-action`). */
+  readonly guardRoleArn: string | undefined;
+  /** SNS topic the incident is published to. */
+  readonly notifyTopicArn: string | undefined;
+  /** EventBridge bus (name or ARN) the incident is put on. */
+  readonly notifyEventBus: string | undefined;
+  /** Import findings into Security Hub (CSPM, ASFF). */
+  readonly securityHub: boolean;
+  /** Stops of one store within the window that make the incident CRITICAL. */
+  readonly restopThreshold: number;
+  readonly restopWindowMinutes: number;
   /** Decide and log, never start. */
   readonly dryRun: boolean;
   /** Attempts per store, all retries of every layer together. */
@@ -43,6 +67,7 @@ export const ENV_VARS = [
   'MANAGED_EVENT_DATA_STORES',
   'OPT_IN_TAG',
   'EXEMPT_TAG_KEY',
+  'AUTHORIZED_ACTORS',
   'AUTHORIZED_STOPPERS',
   'DRY_RUN',
   'MAX_ATTEMPTS',
@@ -55,6 +80,16 @@ export const ENV_VARS = [
   'VERIFY_INTERVAL_MS',
   'IDEMPOTENCY_TABLE',
   'IDEMPOTENCY_EXPIRY_SECONDS',
+  'STATE_TABLE',
+  'RESTORE_DELETED',
+  'ENFORCE_TERMINATION_PROTECTION',
+  'MAX_EXEMPTION_HOURS',
+  'GUARD_ROLE_ARN',
+  'NOTIFY_TOPIC_ARN',
+  'NOTIFY_EVENT_BUS',
+  'SECURITY_HUB',
+  'RESTOP_THRESHOLD',
+  'RESTOP_WINDOW_MINUTES',
 ] as const;
 
 export type EnvVar = (typeof ENV_VARS)[number];
@@ -76,6 +111,12 @@ export const DEFAULTS = {
   VERIFY_TIMEOUT_MS: 20_000,
   VERIFY_INTERVAL_MS: 1_000,
   IDEMPOTENCY_EXPIRY_SECONDS: 3_600,
+  RESTORE_DELETED: false,
+  ENFORCE_TERMINATION_PROTECTION: false,
+  MAX_EXEMPTION_HOURS: 72,
+  SECURITY_HUB: false,
+  RESTOP_THRESHOLD: 3,
+  RESTOP_WINDOW_MINUTES: 60,
 } as const;
 
 /**
@@ -145,14 +186,53 @@ function readManagement(read: Readers, problems: string[]) {
   return { managedStores, optInTag };
 }
 
-function readAuthorizedStoppers(read: Readers, problems: string[]): string[] {
-  const patterns = read.list('AUTHORIZED_STOPPERS');
+/** `AUTHORIZED_ACTORS`, or the deprecated `AUTHORIZED_STOPPERS` when only it is set. */
+function readAuthorizedActors(read: Readers, problems: string[]) {
+  const deprecated = read.text('AUTHORIZED_ACTORS') === undefined;
+  const key = deprecated ? 'AUTHORIZED_STOPPERS' : 'AUTHORIZED_ACTORS';
+  const patterns = read.list(key);
   for (const pattern of patterns) {
     if (!pattern.startsWith('arn:')) {
-      problems.push(`AUTHORIZED_STOPPERS holds "${pattern}", which is not an ARN pattern`);
+      problems.push(`${key} holds "${pattern}", which is not an ARN pattern`);
     }
   }
-  return patterns;
+  return {
+    authorizedActors: patterns,
+    deprecatedAuthorizedStoppers: deprecated && read.text('AUTHORIZED_STOPPERS') !== undefined,
+  };
+}
+
+/** An optional ARN setting: unset, or an ARN. */
+function readArn(read: Readers, key: EnvVar, problems: string[]): string | undefined {
+  const value = read.text(key);
+  if (value !== undefined && !value.startsWith('arn:')) {
+    problems.push(`${key} must be an ARN, got "${value}"`);
+  }
+  return value;
+}
+
+/** Baselines, remediation beyond starting, exemptions, notifications and re-stop escalation. */
+function readIntegrity(read: Readers, problems: string[]) {
+  return {
+    stateTable: read.text('STATE_TABLE'),
+    restoreDeleted: read.boolean('RESTORE_DELETED', DEFAULTS.RESTORE_DELETED),
+    enforceTerminationProtection: read.boolean(
+      'ENFORCE_TERMINATION_PROTECTION',
+      DEFAULTS.ENFORCE_TERMINATION_PROTECTION,
+    ),
+    maxExemptionHours: read.integer('MAX_EXEMPTION_HOURS', DEFAULTS.MAX_EXEMPTION_HOURS, 1, 8_760),
+    guardRoleArn: readArn(read, 'GUARD_ROLE_ARN', problems),
+    notifyTopicArn: readArn(read, 'NOTIFY_TOPIC_ARN', problems),
+    notifyEventBus: read.text('NOTIFY_EVENT_BUS'),
+    securityHub: read.boolean('SECURITY_HUB', DEFAULTS.SECURITY_HUB),
+    restopThreshold: read.integer('RESTOP_THRESHOLD', DEFAULTS.RESTOP_THRESHOLD, 2, 100),
+    restopWindowMinutes: read.integer(
+      'RESTOP_WINDOW_MINUTES',
+      DEFAULTS.RESTOP_WINDOW_MINUTES,
+      1,
+      10_080,
+    ),
+  };
 }
 
 /** Attempts, backoff, deadline margin, concurrency and verification. */
@@ -199,7 +279,7 @@ export function readConfig(env: Env): Readonly<Config> {
     region: region ?? '',
     ...readManagement(read, problems),
     exemptTagKey: read.text('EXEMPT_TAG_KEY') ?? DEFAULTS.EXEMPT_TAG_KEY,
-    authorizedStoppers: readAuthorizedStoppers(read, problems),
+    ...readAuthorizedActors(read, problems),
     dryRun: read.boolean('DRY_RUN', DEFAULTS.DRY_RUN),
     ...readRetries(read, problems),
     idempotencyTable: read.text('IDEMPOTENCY_TABLE'),
@@ -209,11 +289,12 @@ export function readConfig(env: Env): Readonly<Config> {
       60,
       30 * 86_400,
     ),
+    ...readIntegrity(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   // Frozen all the way down: the config lives at module scope across invocations.
   Object.freeze(config.managedStores);
-  Object.freeze(config.authorizedStoppers);
+  Object.freeze(config.authorizedActors);
   if (config.optInTag !== undefined) Object.freeze(config.optInTag);
   return Object.freeze(config);
 }

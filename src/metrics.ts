@@ -6,6 +6,9 @@ import type { Action, ResumeResult } from './types.js';
 export const ACTION_METRICS = {
   resumed: 'StoresResumed',
   'would-resume': 'StoresWouldResume',
+  restored: 'StoresRestored',
+  'would-restore': 'StoresWouldRestore',
+  protected: 'StoresProtected',
   skipped: 'StoresSkipped',
   failed: 'ResumeFailures',
 } as const satisfies Record<Action, string>;
@@ -54,5 +57,7 @@ export function recordResult(metrics: MetricsLike, result: ResumeResult): void {
 }
 
 function summaryKey(action: Action): keyof ResumeResult['summary'] {
-  return action === 'would-resume' ? 'wouldResume' : action;
+  if (action === 'would-resume') return 'wouldResume';
+  if (action === 'would-restore') return 'wouldRestore';
+  return action;
 }

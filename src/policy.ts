@@ -55,7 +55,7 @@ export function isDryRun(request: ResumeRequest, config: Pick<Config, 'dryRun'>)
 export function decide(
   candidate: Candidate,
   request: ResumeRequest,
-  config: Pick<Config, 'exemptTagKey' | 'authorizedStoppers' | 'dryRun'>,
+  config: Pick<Config, 'exemptTagKey' | 'authorizedActors' | 'dryRun'>,
   now: Date,
 ): Decision {
   const skip = (reason: Reason, warnings: readonly string[] = []): Decision => ({
@@ -78,7 +78,7 @@ export function decide(
   const exemption = readExemption(store.tags[config.exemptTagKey], config.exemptTagKey, now);
   if (exemption.exempt) return skip(REASONS.exempt);
   const warnings = exemption.warning === undefined ? [] : [exemption.warning];
-  if (request.kind === 'incident' && isAuthorizedStop(request, config.authorizedStoppers)) {
+  if (request.kind === 'incident' && isAuthorizedStop(request, config.authorizedActors)) {
     return skip(REASONS.authorizedStop, warnings);
   }
   if (status !== 'STOPPING_INGESTION' && status !== 'STOPPED_INGESTION') {

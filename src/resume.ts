@@ -48,6 +48,9 @@ function buildResult(
     summary: {
       resumed: count('resumed'),
       wouldResume: count('would-resume'),
+      restored: count('restored'),
+      wouldRestore: count('would-restore'),
+      protected: count('protected'),
       skipped: count('skipped'),
       failed: count('failed'),
     },

@@ -7,6 +7,29 @@ export interface Actor {
   readonly arn: string;
   /** For an assumed role: the session issuer's role ARN. */
   readonly roleArn?: string;
+  /** `userIdentity.type`: `AssumedRole`, `IAMUser`, `Root`, `IdentityCenterUser`, … */
+  readonly type?: string;
+  /** `userIdentity.accountId`: the caller's account. */
+  readonly accountId?: string;
+}
+
+/** The CloudTrail record behind an event, as far as a human needs it (who, what, when, where). */
+export interface CloudTrailContext {
+  readonly eventName?: string;
+  readonly eventID?: string;
+  readonly eventTime?: string;
+  readonly sourceIPAddress?: string;
+  readonly userAgent?: string;
+}
+
+/** Who may widen what the guard tolerates: the event came straight from AWS, or by direct invoke. */
+export type Evidence = 'trusted' | 'alert';
+
+/** A change of tags recorded by an AddTags or RemoveTags event. */
+export interface TagChange {
+  readonly change: 'add' | 'remove';
+  /** Every tag key the call named. */
+  readonly keys: readonly string[];
 }
 
 /** What any supported event asks for, normalised by `parseTrigger`. */
@@ -24,9 +47,31 @@ export interface ResumeRequest {
   readonly note?: string;
   /** Stores named by a stop call that failed: reported, never acted on. */
   readonly failedStops?: readonly string[];
+  /**
+   * `trusted` only for a CloudTrail record delivered by EventBridge itself (`source:
+   * aws.cloudtrail`) and for a direct invoke; everything else (SNS above all) is an `alert`:
+   * a reason to look, never proof that widens what the guard tolerates. Absent means `alert`.
+   */
+  readonly evidence?: Evidence;
+  /** The CloudTrail call the event records (`detail.eventName`), when it records one. */
+  readonly eventName?: string;
+  /** The record's context, for the incident. */
+  readonly cloudTrail?: CloudTrailContext;
+  /** A direct invoke `{"acceptBaseline": [...]}`: the stores' current configuration becomes their baseline. */
+  readonly acceptBaseline?: boolean;
+  /** An AddTags / RemoveTags event: which keys changed. */
+  readonly tagChange?: TagChange;
 }
 
-export const ACTIONS = ['resumed', 'would-resume', 'skipped', 'failed'] as const;
+export const ACTIONS = [
+  'resumed',
+  'would-resume',
+  'restored',
+  'would-restore',
+  'protected',
+  'skipped',
+  'failed',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Reason codes: of the decision, then of what happens after it. Dashboards key on them. */
@@ -41,6 +86,10 @@ export const REASONS = {
   unsupportedCategory: 'unsupported-category',
   exempt: 'exempt',
   authorizedStop: 'authorized-stop',
+  authorizedChange: 'authorized-change',
+  ownAction: 'own-action',
+  deleted: 'deleted',
+  protectionDisabled: 'protection-disabled',
   dryRun: 'dry-run',
   stopped: 'stopped',
   // after the decision
@@ -49,6 +98,8 @@ export const REASONS = {
   describeFailed: 'describe-failed',
   resolveFailed: 'resolve-failed',
   startFailed: 'start-failed',
+  restoreFailed: 'restore-failed',
+  protectFailed: 'protect-failed',
   invalidStatus: 'invalid-status',
   notVerified: 'not-verified',
   deadlineExceeded: 'deadline-exceeded',
@@ -66,6 +117,69 @@ export interface StoreResult {
   readonly statusAfter?: string;
   /** The error behind a failure, when there was one. */
   readonly errorName?: string;
+  /** Termination protection was turned back on (with `ENFORCE_TERMINATION_PROTECTION`). */
+  readonly protected?: boolean;
+  /** What differs from the baseline, and other integrity findings; omitted when none. */
+  readonly findings?: readonly Finding[];
+}
+
+export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Finding kinds: dashboards, alarms and Security Hub finding Ids key on them. */
+export const FINDING_KINDS = [
+  'baseline-recorded',
+  'selectors-changed',
+  'multi-region-disabled',
+  'organization-disabled',
+  'retention-lowered',
+  'termination-protection-disabled',
+  'kms-key-changed',
+  'federation-changed',
+  'deleted',
+  'exemption-too-long',
+  'exempt-tag-changed',
+  'repeated-stops',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export interface Finding {
+  readonly kind: FindingKind;
+  /** The configuration field (or tag) concerned: `AdvancedEventSelectors`, `RetentionPeriod`, … */
+  readonly field: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly severity: Severity;
+  /** In words: for `selectors-changed`, what got narrower. */
+  readonly detail?: string;
+}
+
+/** One field selector, as the API spells it. */
+export interface FieldSelector {
+  readonly Field: string;
+  readonly Equals?: readonly string[];
+  readonly StartsWith?: readonly string[];
+  readonly EndsWith?: readonly string[];
+  readonly NotEquals?: readonly string[];
+  readonly NotStartsWith?: readonly string[];
+  readonly NotEndsWith?: readonly string[];
+}
+
+export interface EventSelector {
+  readonly Name?: string;
+  readonly FieldSelectors: readonly FieldSelector[];
+}
+
+/** A store's integrity-relevant configuration: what its baseline records. */
+export interface StoreConfig {
+  readonly AdvancedEventSelectors: readonly EventSelector[];
+  readonly MultiRegionEnabled: boolean;
+  readonly OrganizationEnabled: boolean;
+  readonly RetentionPeriod?: number;
+  readonly TerminationProtectionEnabled: boolean;
+  readonly KmsKeyId?: string;
+  readonly FederationStatus?: string;
+  readonly FederationRoleArn?: string;
 }
 
 export interface ResumeResult {
@@ -80,6 +194,9 @@ export interface ResumeResult {
   readonly summary: {
     readonly resumed: number;
     readonly wouldResume: number;
+    readonly restored: number;
+    readonly wouldRestore: number;
+    readonly protected: number;
     readonly skipped: number;
     readonly failed: number;
   };
@@ -101,6 +218,10 @@ export interface StoreSnapshot {
   readonly categories: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly organizationEnabled: boolean;
+  /** The integrity-relevant configuration GetEventDataStore gave. */
+  readonly config?: StoreConfig;
+  /** `UpdatedTimestamp` as ISO-8601. */
+  readonly updatedAt?: string;
 }
 
 export type Tags = Readonly<Record<string, string>>;

@@ -747,7 +747,15 @@ describe('Resuming over HTTP: the real handler and SDK client against the emulat
       )) as ResultShape;
 
       // Assess
-      expect(result.summary).toEqual({ resumed: 50, wouldResume: 0, skipped: 0, failed: 0 });
+      expect(result.summary).toEqual({
+        resumed: 50,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      });
       const calls = local.emulator.calls;
       expect(calls.filter((c) => c.operation === LIST).map((c) => c.outcome)).toEqual([
         'ok',

@@ -52,6 +52,9 @@ const BOUNDS: readonly {
     min: 60,
     max: 2_592_000,
   },
+  { key: 'MAX_EXEMPTION_HOURS', field: 'maxExemptionHours', min: 1, max: 8_760 },
+  { key: 'RESTOP_THRESHOLD', field: 'restopThreshold', min: 2, max: 100 },
+  { key: 'RESTOP_WINDOW_MINUTES', field: 'restopWindowMinutes', min: 1, max: 10_080 },
 ];
 
 describe('Function: readConfig', () => {
@@ -65,7 +68,7 @@ describe('Function: readConfig', () => {
       managedStores: ['a3f1c0de'],
       optInTag: undefined,
       exemptTagKey: 'ingestion-guard:exempt-until',
-      authorizedStoppers: [],
+      authorizedActors: [],
       dryRun: false,
       maxAttempts: 5,
       idempotencyTable: undefined,
@@ -80,6 +83,42 @@ describe('Function: readConfig', () => {
       verifyIntervalMs: DEFAULTS.VERIFY_INTERVAL_MS,
       idempotencyExpirySeconds: DEFAULTS.IDEMPOTENCY_EXPIRY_SECONDS,
     });
+    // integrity and notifications: everything beyond resuming is off until it is set
+    expect(config).toMatchObject({
+      deprecatedAuthorizedStoppers: false,
+      stateTable: undefined,
+      restoreDeleted: false,
+      enforceTerminationProtection: false,
+      maxExemptionHours: 72,
+      guardRoleArn: undefined,
+      notifyTopicArn: undefined,
+      notifyEventBus: undefined,
+      securityHub: false,
+      restopThreshold: 3,
+      restopWindowMinutes: 60,
+    });
+  });
+
+  it('prefers AUTHORIZED_ACTORS to the deprecated AUTHORIZED_STOPPERS, and says when only the old name is set', () => {
+    // Prepare
+    const actors = 'arn:aws:iam::123456789012:role/BreakGlass';
+    const stoppers = 'arn:aws:iam::123456789012:role/Old';
+
+    // Act
+    const both = readConfig({ ...BASE, AUTHORIZED_ACTORS: actors, AUTHORIZED_STOPPERS: stoppers });
+    const old = readConfig({ ...BASE, AUTHORIZED_STOPPERS: stoppers });
+
+    // Assess
+    expect(both).toMatchObject({ authorizedActors: [actors], deprecatedAuthorizedStoppers: false });
+    expect(old).toMatchObject({ authorizedActors: [stoppers], deprecatedAuthorizedStoppers: true });
+  });
+
+  it.each(['GUARD_ROLE_ARN', 'NOTIFY_TOPIC_ARN'])('rejects a %s that is not an ARN', (key) => {
+    // Act
+    const problems = readProblems({ ...BASE, [key]: 'guard-role' });
+
+    // Assess
+    expect(problems).toEqual([`${key} must be an ARN, got "guard-role"`]);
   });
 
   it.each<{ key: string; raw: string; field: keyof Config; expected: unknown }>([
@@ -111,9 +150,37 @@ describe('Function: readConfig', () => {
     {
       key: 'AUTHORIZED_STOPPERS',
       raw: 'arn:aws:iam::123456789012:role/BreakGlass,arn:aws:sts::*:assumed-role/Ops/*',
-      field: 'authorizedStoppers',
+      field: 'authorizedActors',
       expected: ['arn:aws:iam::123456789012:role/BreakGlass', 'arn:aws:sts::*:assumed-role/Ops/*'],
     },
+    {
+      key: 'AUTHORIZED_ACTORS',
+      raw: 'arn:aws:iam::123456789012:role/BreakGlass',
+      field: 'authorizedActors',
+      expected: ['arn:aws:iam::123456789012:role/BreakGlass'],
+    },
+    { key: 'STATE_TABLE', raw: 'guard-state', field: 'stateTable', expected: 'guard-state' },
+    { key: 'RESTORE_DELETED', raw: 'true', field: 'restoreDeleted', expected: true },
+    {
+      key: 'ENFORCE_TERMINATION_PROTECTION',
+      raw: 'true',
+      field: 'enforceTerminationProtection',
+      expected: true,
+    },
+    {
+      key: 'GUARD_ROLE_ARN',
+      raw: 'arn:aws:iam::123456789012:role/guard',
+      field: 'guardRoleArn',
+      expected: 'arn:aws:iam::123456789012:role/guard',
+    },
+    {
+      key: 'NOTIFY_TOPIC_ARN',
+      raw: 'arn:aws:sns:us-east-1:123456789012:guard',
+      field: 'notifyTopicArn',
+      expected: 'arn:aws:sns:us-east-1:123456789012:guard',
+    },
+    { key: 'NOTIFY_EVENT_BUS', raw: 'security', field: 'notifyEventBus', expected: 'security' },
+    { key: 'SECURITY_HUB', raw: 'true', field: 'securityHub', expected: true },
     { key: 'DRY_RUN', raw: 'true', field: 'dryRun', expected: true },
     { key: 'DRY_RUN', raw: 'TRUE', field: 'dryRun', expected: true },
     { key: 'DRY_RUN', raw: '1', field: 'dryRun', expected: true },
@@ -346,7 +413,7 @@ describe('Function: readConfig', () => {
       managedStores: [ARN, 'b7e2d1f0'],
       optInTag: { key: 'team', value: 'secops' },
       exemptTagKey: 'guard:until',
-      authorizedStoppers: ['arn:aws:iam::123456789012:role/A'],
+      authorizedActors: ['arn:aws:iam::123456789012:role/A'],
       dryRun: true,
       maxAttempts: 7,
       idempotencyTable: 'table',
@@ -380,7 +447,7 @@ describe('Function: readConfig', () => {
     const mutations = [
       () => Object.assign(config, { dryRun: true }),
       () => (config.managedStores as string[]).push('intruder'),
-      () => (config.authorizedStoppers as string[]).push('arn:*'),
+      () => (config.authorizedActors as string[]).push('arn:*'),
       () => Object.assign(config.optInTag ?? {}, { value: 'x' }),
     ];
 

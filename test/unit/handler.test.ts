@@ -83,7 +83,15 @@ describe('Function: handler', () => {
           statusAfter: 'ENABLED',
         },
       ],
-      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     });
     expect(mock).toHaveReceivedCommandWith(StartEventDataStoreIngestionCommand, {
       EventDataStore: MANAGED,
@@ -92,76 +100,215 @@ describe('Function: handler', () => {
 
   // Against local/stores.json: one managed stopped store, one unmanaged stopped store, and four
   // managed stores that must be left alone (enabled, Insight, exempt, organization/enabled).
-  const SAMPLES: Record<string, { starts: number; summary: ResumeResult['summary'] }> = {
+  const SAMPLES: Record<string, { starts: number; summary: Partial<ResumeResult['summary']> }> = {
     'cloudwatch-alarm-action.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 4, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 4,
+        failed: 0,
+      },
     },
     'direct-request-all-dry-run.json': {
       starts: 0,
-      summary: { resumed: 0, wouldResume: 1, skipped: 4, failed: 0 },
+      summary: {
+        resumed: 0,
+        wouldResume: 1,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 4,
+        failed: 0,
+      },
     },
     'direct-request-many.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 1, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 1,
+        failed: 0,
+      },
     },
     'direct-request.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     },
     'eventbridge-stop-failed.json': {
       starts: 0,
-      summary: { resumed: 0, wouldResume: 0, skipped: 1, failed: 0 },
+      summary: {
+        resumed: 0,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 1,
+        failed: 0,
+      },
     },
     'eventbridge-stop-id-suffix.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     },
     'eventbridge-stop-logging.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 4, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 4,
+        failed: 0,
+      },
     },
     'eventbridge-stop.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     },
     'schedule-eventbridge-rule.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 4, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 4,
+        failed: 0,
+      },
     },
     'schedule-scheduler-default.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 4, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 4,
+        failed: 0,
+      },
     },
     'schedule-scheduler-input.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 4, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 4,
+        failed: 0,
+      },
     },
     'sns-alarm-alarm.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 4, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 4,
+        failed: 0,
+      },
     },
     'sns-alarm-ok.json': {
       starts: 0,
-      summary: { resumed: 0, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 0,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     },
     'sns-multi-record.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 1, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 1,
+        failed: 0,
+      },
     },
     'sns-plain-text.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     },
     'sns-request-object.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     },
     'sns-stop-alert.json': {
       starts: 1,
-      summary: { resumed: 1, wouldResume: 0, skipped: 0, failed: 0 },
+      summary: {
+        resumed: 1,
+        wouldResume: 0,
+        restored: 0,
+        wouldRestore: 0,
+        protected: 0,
+        skipped: 0,
+        failed: 0,
+      },
     },
   };
+
+  /** The summary counts a sample leaves at zero unless its expectation says otherwise. */
+  const NOTHING_ELSE = { restored: 0, wouldRestore: 0, protected: 0 };
 
   it('has an expectation for every sample event', () => {
     const samples = readdirSync(new URL('../../events/', import.meta.url));
@@ -177,7 +324,7 @@ describe('Function: handler', () => {
     const result = await handler(readEvent(name), lambdaContext());
 
     // Assess
-    expect(result.summary).toEqual(expected.summary);
+    expect(result.summary).toEqual({ ...NOTHING_ELSE, ...expected.summary });
     expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, expected.starts);
     for (const store of result.stores.filter((s) => s.action === 'resumed')) {
       expect(store.eventDataStore).toBe(MANAGED);
@@ -258,7 +405,15 @@ describe('Function: handler', () => {
     // Assess
     expect(error).toMatchObject({ name: ResumeFailedError.name });
     const result = (error as ResumeFailedError).result;
-    expect(result.summary).toEqual({ resumed: 0, wouldResume: 0, skipped: 4, failed: 1 });
+    expect(result.summary).toEqual({
+      resumed: 0,
+      wouldResume: 0,
+      restored: 0,
+      wouldRestore: 0,
+      protected: 0,
+      skipped: 4,
+      failed: 1,
+    });
     expect(result.stores.find((s) => s.action === 'failed')).toMatchObject({
       eventDataStore: MANAGED,
       reason: 'start-failed',

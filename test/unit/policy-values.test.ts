@@ -10,7 +10,7 @@ const NOW = new Date('2026-11-25T03:00:00Z');
 const SCHEDULE: ResumeRequest = { kind: 'schedule', scope: 'managed', source: 'aws.scheduler' };
 const CONFIG = {
   exemptTagKey: 'ingestion-guard:exempt-until',
-  authorizedStoppers: [],
+  authorizedActors: [],
   dryRun: false,
 };
 

@@ -13,7 +13,7 @@ const EXEMPT_TAG = 'ingestion-guard:exempt-until';
 type PolicyConfig = Parameters<typeof decide>[2];
 const CONFIG: PolicyConfig = {
   exemptTagKey: EXEMPT_TAG,
-  authorizedStoppers: [
+  authorizedActors: [
     'arn:aws:iam::123456789012:role/BreakGlass*',
     'arn:aws:sts::123456789012:assumed-role/LakeAdmin/*',
   ],
@@ -469,7 +469,7 @@ describe('Function: decide', () => {
       const decision = decide(
         candidate(),
         BREAK_GLASS_STOP,
-        { ...CONFIG, authorizedStoppers: [] },
+        { ...CONFIG, authorizedActors: [] },
         NOW,
       );
 
@@ -574,7 +574,7 @@ describe('Function: decide', () => {
     );
     const configArb: fc.Arbitrary<PolicyConfig> = fc.record({
       exemptTagKey: fc.constant(EXEMPT_TAG),
-      authorizedStoppers: fc.subarray([...CONFIG.authorizedStoppers, '*']),
+      authorizedActors: fc.subarray([...CONFIG.authorizedActors, '*']),
       dryRun: fc.boolean(),
     });
     const candidateArb: fc.Arbitrary<Candidate> = fc

@@ -99,7 +99,15 @@ describe('Function: resumeIngestion', () => {
         statusAfter: 'ENABLED',
       },
     ]);
-    expect(result.summary).toEqual({ resumed: 1, wouldResume: 0, skipped: 0, failed: 0 });
+    expect(result.summary).toEqual({
+      resumed: 1,
+      wouldResume: 0,
+      restored: 0,
+      wouldRestore: 0,
+      protected: 0,
+      skipped: 0,
+      failed: 0,
+    });
     expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
     expect(mock).toHaveReceivedCommandWith(StartEventDataStoreIngestionCommand, {
       EventDataStore: arnOf('a1'),
@@ -593,7 +601,15 @@ describe('Function: resumeIngestion', () => {
     expect(result.stores.map((s) => [s.eventDataStore, s.action, s.reason])).toEqual([
       [arnOf('a1'), 'resumed', 'stopped'],
     ]);
-    expect(result.summary).toEqual({ resumed: 1, wouldResume: 0, skipped: 0, failed: 0 });
+    expect(result.summary).toEqual({
+      resumed: 1,
+      wouldResume: 0,
+      restored: 0,
+      wouldRestore: 0,
+      protected: 0,
+      skipped: 0,
+      failed: 0,
+    });
     expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, 1);
   });
 
@@ -765,7 +781,15 @@ describe('Function: resumeIngestion', () => {
       .commandCalls(ListTagsCommand)
       .map((c) => c.args[0].input.ResourceIdList ?? []);
     expect(tagCalls.map((ids) => ids.length)).toEqual([20, 20, 5]);
-    expect(result.summary).toEqual({ resumed: 15, wouldResume: 0, skipped: 0, failed: 0 });
+    expect(result.summary).toEqual({
+      resumed: 15,
+      wouldResume: 0,
+      restored: 0,
+      wouldRestore: 0,
+      protected: 0,
+      skipped: 0,
+      failed: 0,
+    });
   });
 
   it('handles stores concurrently, never more than STORE_CONCURRENCY at once', async () => {
