@@ -68,20 +68,13 @@ function scrambledValues(list: readonly string[]): fc.Arbitrary<string[]> {
     .map(([shuffled, repeated]) => [...shuffled, ...repeated]);
 }
 
-const OPERATORS = [
-  'Equals',
-  'StartsWith',
-  'EndsWith',
-  'NotEquals',
-  'NotStartsWith',
-  'NotEndsWith',
-] as const;
-
 function scrambledField(field: FieldSelector): fc.Arbitrary<FieldSelector> {
-  const present = OPERATORS.filter((operator) => field[operator] !== undefined);
-  return sequence(present.map((operator) => scrambledValues(field[operator] ?? []))).map((lists) =>
-    Object.fromEntries([['Field', field.Field], ...present.map((op, i) => [op, lists[i]])]),
-  );
+  const { Field, ...operators } = field;
+  const entries = Object.entries(operators);
+  return sequence(entries.map(([, list]) => scrambledValues(list))).map((lists) => ({
+    Field,
+    ...Object.fromEntries(entries.map(([operator], i) => [operator, lists[i]])),
+  }));
 }
 
 /** The same selectors: in another order, renamed or unnamed, values scrambled. */
