@@ -105,7 +105,7 @@ const federationStatusChanged = fieldCheck(
   'MEDIUM',
   differs,
   (_before, after) =>
-    after === 'ENABLED'
+    after === 'ENABLED' || after === 'ENABLING'
       ? 'the events are exposed to queries through the federation role'
       : 'federation is disabled before a federated store can be deleted',
 );

@@ -189,6 +189,19 @@ describe('Function: findDrift', () => {
       },
     },
     {
+      change: 'federation being enabled',
+      baseline: { FederationStatus: 'DISABLED' },
+      current: { FederationStatus: 'ENABLING' },
+      expected: {
+        kind: 'federation-changed',
+        field: 'FederationStatus',
+        before: 'DISABLED',
+        after: 'ENABLING',
+        severity: 'MEDIUM',
+        detail: 'the events are exposed to queries through the federation role',
+      },
+    },
+    {
       change: 'federation disabled',
       baseline: { FederationStatus: 'ENABLED' },
       current: { FederationStatus: 'DISABLED' },
