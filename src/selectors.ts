@@ -108,7 +108,7 @@ function isCovered(operator: Operator, value: string, conditions: Conditions): b
   );
 }
 
-function describe(conditions: Conditions, operators: readonly Operator[]): string {
+function spell(conditions: Conditions, operators: readonly Operator[]): string {
   return operators
     .filter((operator) => conditions[operator].length > 0)
     .map((operator) => `${operator} ${JSON.stringify(conditions[operator])}`)
@@ -121,12 +121,12 @@ const restricts = (conditions: Conditions): boolean =>
 /** The field now selects only what its including conditions match, and less than before. */
 function includingNarrowing(field: string, before: Conditions, after: Conditions): string[] {
   if (!restricts(after)) return [];
-  const restricted = `${field} is now restricted to ${describe(after, INCLUDING)}`;
+  const restricted = `${field} is now restricted to ${spell(after, INCLUDING)}`;
   if (!restricts(before)) return [restricted];
   const lost = INCLUDING.some((operator) =>
     before[operator].some((value) => !isCovered(operator, value, after)),
   );
-  return lost ? [`${restricted} (was ${describe(before, INCLUDING)})`] : [];
+  return lost ? [`${restricted} (was ${spell(before, INCLUDING)})`] : [];
 }
 
 /** Each excluding operator with a value the before-selector did not exclude already. */

@@ -355,13 +355,15 @@ describe('Function: narrowings', () => {
     const puts = withFields(writes, { Field: 'eventName', Equals: ['PutObject'] });
 
     // Act
-    const found = narrowings([writes, reads], [puts, gets]);
+    const both = narrowings([writes, reads], [puts, gets]);
+    const one = narrowings([reads], [puts, gets]);
 
     // Assess
-    expect(found.sort()).toStrictEqual([
+    expect(both.sort()).toStrictEqual([
       'eventName is now restricted to Equals ["GetObject"]',
       'eventName is now restricted to Equals ["PutObject"]',
     ]);
+    expect(one).toStrictEqual(['eventName is now restricted to Equals ["GetObject"]']);
   });
 
   it('finds nothing narrower between any selectors and themselves, or a scrambled copy', () => {
