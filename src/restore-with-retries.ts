@@ -8,7 +8,7 @@ import { PENDING_DELETION, pollStatus, readStatus, STOPPED, STOPPING } from './p
 import type { StopCause } from './retry-policy.js';
 import type { Run } from './run.js';
 import { NOTHING_SENT, sendWithRetries, type WriteCount } from './send-with-retries.js';
-import { startWithRetries } from './start-with-retries.js';
+import { failed, startWithRetries } from './start-with-retries.js';
 import { REASONS, type Reason } from './types.js';
 
 /** How a restore ended: the result's action and reason, and the error behind a failure. */
@@ -23,19 +23,6 @@ export interface RemedyOutcome {
   readonly statusAfter?: string;
   readonly error?: CallError;
 }
-
-const failed = (
-  reason: Reason,
-  attempts: number,
-  error: CallError | undefined,
-  statusAfter?: string,
-): RemedyOutcome => ({
-  action: 'failed',
-  reason,
-  attempts,
-  ...(statusAfter !== undefined && { statusAfter }),
-  ...(error !== undefined && { error }),
-});
 
 const isRestored = (status: string | undefined): status is string =>
   status !== undefined && status !== PENDING_DELETION;

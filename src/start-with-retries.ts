@@ -20,13 +20,14 @@ export interface Outcome {
   readonly error?: CallError;
 }
 
-const failed = (
+/** A failed outcome, of a resume or of any remedy that ends like one. */
+export const failed = (
   reason: Reason,
   attempts: number,
   error: CallError | undefined,
   statusAfter?: string,
-): Outcome => ({
-  action: 'failed',
+) => ({
+  action: 'failed' as const,
   reason,
   attempts,
   ...(statusAfter !== undefined && { statusAfter }),

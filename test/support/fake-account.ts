@@ -40,7 +40,9 @@ export interface FakeStore {
   KmsKeyId?: string;
   FederationStatus?: string;
   FederationRoleArn?: string;
-  UpdatedTimestamp?: Date;
+  /** A Date, as the SDK gives it; epoch seconds, as a stores file has it, are read as such. */
+  CreatedTimestamp?: Date | number;
+  UpdatedTimestamp?: Date | number;
   Tags?: { Key: string; Value: string }[];
 }
 
@@ -59,6 +61,17 @@ export interface FakeAccountOptions {
 
 const ok = { $metadata: { httpStatusCode: 200, attempts: 1 } };
 const refused = { $metadata: { httpStatusCode: 400, attempts: 1 } };
+
+/** A store as the SDK answers it: no tags, timestamps as Dates. */
+function answerOf(target: FakeStore) {
+  const { Tags: _tags, CreatedTimestamp, UpdatedTimestamp, ...answer } = target;
+  const asDate = (time: Date | number) => (time instanceof Date ? time : new Date(time * 1000));
+  return {
+    ...answer,
+    ...(CreatedTimestamp !== undefined && { CreatedTimestamp: asDate(CreatedTimestamp) }),
+    ...(UpdatedTimestamp !== undefined && { UpdatedTimestamp: asDate(UpdatedTimestamp) }),
+  };
+}
 
 /** The stores of local/stores.json, fresh for each call. */
 export function sampleStores(): FakeStore[] {
@@ -101,10 +114,10 @@ export function fakeAccount(stores: FakeStore[], options: FakeAccountOptions = {
     }
     return found;
   };
-  mock.on(GetEventDataStoreCommand).callsFake((input: { EventDataStore?: string }) => {
-    const { Tags: _tags, ...described } = find(input.EventDataStore);
-    return { ...described, $metadata: { httpStatusCode: 200, attempts: 1 } };
-  });
+  mock.on(GetEventDataStoreCommand).callsFake((input: { EventDataStore?: string }) => ({
+    ...answerOf(find(input.EventDataStore)),
+    ...ok,
+  }));
   mock
     .on(ListEventDataStoresCommand)
     .callsFake((input: { NextToken?: string; MaxResults?: number }) => {
@@ -157,8 +170,7 @@ export function fakeAccount(stores: FakeStore[], options: FakeAccountOptions = {
     }
     target.Status = options.restoreTo ?? 'ENABLED';
     target.UpdatedTimestamp = now();
-    const { Tags: _tags, ...restored } = target;
-    return { ...restored, ...ok };
+    return { ...answerOf(target), ...ok };
   };
   mock.on(RestoreEventDataStoreCommand).callsFake(restore);
   /** Update: the members sent replace the store's; a store pending deletion is inactive. */
@@ -167,8 +179,7 @@ export function fakeAccount(stores: FakeStore[], options: FakeAccountOptions = {
     if (target.Status === 'PENDING_DELETION') throw inactive(target);
     const { EventDataStore: _id, ...changes } = input;
     Object.assign(target, changes, { UpdatedTimestamp: now() });
-    const { Tags: _tags, ...updated } = target;
-    return { ...updated, ...ok };
+    return { ...answerOf(target), ...ok };
   };
   mock.on(UpdateEventDataStoreCommand).callsFake(update);
   /** `start`, `restore` and `update` are the default behaviours, to chain after `rejectsOnce`. */
