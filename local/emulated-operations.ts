@@ -68,6 +68,8 @@ export const EMULATED_OPERATIONS = {
       'CloudTrailARNInvalidException',
       'ResourceNotFoundException',
       'EventDataStoreNotFoundException',
+      // Only with the option inactiveTags, for a store pending deletion.
+      'InactiveEventDataStoreException',
     ],
     // The model lists no error for a missing list or one over 20 ARNs.
     unmodelledErrors: ['InvalidParameterException'],

@@ -94,6 +94,12 @@ export interface StoreBookOptions {
    * @default true
    */
   listPendingDeletion?: boolean;
+  /**
+   * Whether ListTags naming a store in PENDING_DELETION answers InactiveEventDataStoreException
+   * (as AWS may) instead of its tags; GetEventDataStore answers it PENDING_DELETION either way.
+   * @default false
+   */
+  inactiveTags?: boolean;
 }
 
 /** The operations on the stores; each throws ApiError when the API would answer an error. */
@@ -196,7 +202,7 @@ export function createStoreBook(
     },
     listTags: (input) => {
       settledNow();
-      return listTags(entries, home, input.ResourceIdList);
+      return listTags(entries, home, input.ResourceIdList, options.inactiveTags === true);
     },
     startIngestion: (input) => change(input, start),
     stopIngestion: (input) => change(input, stop),
@@ -391,7 +397,12 @@ function listPage(
   };
 }
 
-function listTags(entries: readonly StoreEntry[], home: Home, list: unknown): ListTagsOutput {
+function listTags(
+  entries: readonly StoreEntry[],
+  home: Home,
+  list: unknown,
+  inactiveTags: boolean,
+): ListTagsOutput {
   if (!Array.isArray(list) || list.length === 0 || list.length > LIST_TAGS_MAX_RESOURCES) {
     throw new ApiError(
       'InvalidParameterException',
@@ -399,7 +410,9 @@ function listTags(entries: readonly StoreEntry[], home: Home, list: unknown): Li
     );
   }
   return {
-    ResourceTagList: list.map((resourceId: unknown) => tagsOf(entries, home, resourceId)),
+    ResourceTagList: list.map((resourceId: unknown) =>
+      tagsOf(entries, home, resourceId, inactiveTags),
+    ),
   };
 }
 
@@ -431,18 +444,18 @@ function checkCloudTrailArn(resourceId: unknown, home: Home): asserts resourceId
 
 /**
  * One ResourceTagList item: the ARN must be a CloudTrail ARN, of the book's account and region,
- * of a store, of a known store.
+ * of a store, of a known store (with `inactiveTags`, of one not pending deletion).
  */
 function tagsOf(
   entries: readonly StoreEntry[],
   home: Home,
   resourceId: unknown,
+  inactiveTags: boolean,
 ): ListTagsOutput['ResourceTagList'][number] {
   checkCloudTrailArn(resourceId, home);
-  return {
-    ResourceId: resourceId,
-    TagsList: structuredClone(storeOfArn(entries, resourceId).state.Tags),
-  };
+  const { state } = storeOfArn(entries, resourceId);
+  if (inactiveTags && state.Status === 'PENDING_DELETION') throw inactive(state);
+  return { ResourceId: resourceId, TagsList: structuredClone(state.Tags) };
 }
 
 /** The store of a CloudTrail ARN: a store ARN, of a known store. */

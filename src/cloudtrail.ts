@@ -6,29 +6,41 @@
  * (retry-policy.ts). Every error leaves as a `CallError`.
  */
 import {
+  type AdvancedEventSelector,
+  type AdvancedFieldSelector,
   CloudTrailClient,
   GetEventDataStoreCommand,
   type GetEventDataStoreCommandOutput,
   ListTagsCommand,
   type ListTagsCommandOutput,
   paginateListEventDataStores,
+  RestoreEventDataStoreCommand,
   StartEventDataStoreIngestionCommand,
+  UpdateEventDataStoreCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { getRetryAfterHint } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { toCallError } from './call-error.js';
-import type { StoreSnapshot, Tags } from './types.js';
+import type { EventSelector, FieldSelector, StoreConfig, StoreSnapshot, Tags } from './types.js';
 
 /** The CloudTrail operations the function uses, one request each, as the use case sees them. */
 export interface CloudTrailPort {
-  /** GetEventDataStore, reduced to a snapshot (tags not included). */
+  /** GetEventDataStore, reduced to a snapshot with its configuration (tags not included). */
   describeStore(eventDataStore: string): Promise<StoreSnapshot>;
   /** ListEventDataStores through the SDK's paginator (a request per page): every store's ARN. */
   listStoreArns(): Promise<string[]>;
-  /** ListTags of at most `LIST_TAGS_BATCH` ARNs: tags by the ResourceId the answer gives. */
+  /**
+   * ListTags of at most `LIST_TAGS_BATCH` ARNs: tags by the ResourceId the answer gives. A batch
+   * refused as naming an inactive store (one pending deletion) is asked again ARN by ARN, and
+   * the ARNs refused that way are left out, so one deleted store hides no other store's tags.
+   */
   listTags(arns: readonly string[]): Promise<Map<string, Tags>>;
   /** StartEventDataStoreIngestion. */
   startIngestion(eventDataStore: string): Promise<void>;
+  /** RestoreEventDataStore: the status its answer gives. */
+  restoreStore(eventDataStore: string): Promise<{ status?: string }>;
+  /** UpdateEventDataStore with TerminationProtectionEnabled true and nothing else. */
+  enableTerminationProtection(eventDataStore: string): Promise<void>;
 }
 
 /** The adapter, built once per execution environment; `open` once per invocation. */
@@ -39,6 +51,9 @@ export interface CloudTrail {
 
 /** ListTags takes at most 20 resource IDs. */
 export const LIST_TAGS_BATCH = 20;
+
+/** ListTags' refusal of a batch that names a store pending deletion. */
+const INACTIVE = 'InactiveEventDataStoreException';
 
 export interface CloudTrailOptions {
   readonly region: string;
@@ -81,6 +96,15 @@ function createPort(client: CloudTrailClient): CloudTrailPort {
       throw toCallError(error, operation, retryAfterMsOf(error));
     }
   };
+  /** ListTags' answer, or undefined when it was refused as naming an inactive store. */
+  const tagsUnlessInactive = (arns: readonly string[]) =>
+    call('ListTags', () => client.send(new ListTagsCommand({ ResourceIdList: [...arns] }))).then(
+      toTagMap,
+      (error: unknown) => {
+        if ((error as Error).name === INACTIVE) return undefined;
+        throw error;
+      },
+    );
   return {
     async describeStore(eventDataStore) {
       const out = await call('GetEventDataStore', () =>
@@ -105,15 +129,38 @@ function createPort(client: CloudTrailClient): CloudTrailPort {
       }),
 
     async listTags(arns) {
-      const out = await call('ListTags', () =>
-        client.send(new ListTagsCommand({ ResourceIdList: [...arns] })),
-      );
-      return toTagMap(out);
+      const whole = await tagsUnlessInactive(arns);
+      if (whole !== undefined || arns.length <= 1) return whole ?? new Map();
+      const tags = new Map<string, Tags>();
+      for (const arn of arns) {
+        for (const [resourceId, found] of (await tagsUnlessInactive([arn])) ?? []) {
+          tags.set(resourceId, found);
+        }
+      }
+      return tags;
     },
 
     async startIngestion(eventDataStore) {
       await call('StartEventDataStoreIngestion', () =>
         client.send(new StartEventDataStoreIngestionCommand({ EventDataStore: eventDataStore })),
+      );
+    },
+
+    async restoreStore(eventDataStore) {
+      const out = await call('RestoreEventDataStore', () =>
+        client.send(new RestoreEventDataStoreCommand({ EventDataStore: eventDataStore })),
+      );
+      return out.Status === undefined ? {} : { status: out.Status };
+    },
+
+    async enableTerminationProtection(eventDataStore) {
+      await call('UpdateEventDataStore', () =>
+        client.send(
+          new UpdateEventDataStoreCommand({
+            EventDataStore: eventDataStore,
+            TerminationProtectionEnabled: true,
+          }),
+        ),
       );
     },
   };
@@ -131,7 +178,49 @@ function toSnapshot(out: GetEventDataStoreCommandOutput, requested: string): Sto
     ),
     tags: {},
     organizationEnabled: out.OrganizationEnabled === true,
+    config: toConfig(out),
+    ...(out.UpdatedTimestamp !== undefined && { updatedAt: out.UpdatedTimestamp.toISOString() }),
   };
+}
+
+/** The integrity-relevant configuration; booleans absent from the answer are false. */
+function toConfig(out: GetEventDataStoreCommandOutput): StoreConfig {
+  return {
+    AdvancedEventSelectors: (out.AdvancedEventSelectors ?? []).map(toEventSelector),
+    MultiRegionEnabled: out.MultiRegionEnabled === true,
+    OrganizationEnabled: out.OrganizationEnabled === true,
+    ...(out.RetentionPeriod !== undefined && { RetentionPeriod: out.RetentionPeriod }),
+    TerminationProtectionEnabled: out.TerminationProtectionEnabled === true,
+    ...(out.KmsKeyId !== undefined && { KmsKeyId: out.KmsKeyId }),
+    ...(out.FederationStatus !== undefined && { FederationStatus: out.FederationStatus }),
+    ...(out.FederationRoleArn !== undefined && { FederationRoleArn: out.FederationRoleArn }),
+  };
+}
+
+function toEventSelector(selector: AdvancedEventSelector): EventSelector {
+  return {
+    ...(selector.Name !== undefined && { Name: selector.Name }),
+    FieldSelectors: (selector.FieldSelectors ?? []).map(toFieldSelector),
+  };
+}
+
+/** The operators of a field selector, as the API names them. */
+const OPERATORS = [
+  'Equals',
+  'StartsWith',
+  'EndsWith',
+  'NotEquals',
+  'NotStartsWith',
+  'NotEndsWith',
+] as const satisfies readonly (keyof FieldSelector & keyof AdvancedFieldSelector)[];
+
+function toFieldSelector(field: AdvancedFieldSelector): FieldSelector {
+  const selector: Record<string, unknown> = { Field: field.Field ?? '' };
+  for (const operator of OPERATORS) {
+    const values = field[operator];
+    if (values !== undefined) selector[operator] = [...values];
+  }
+  return selector as unknown as FieldSelector;
 }
 
 function toTagMap(out: ListTagsCommandOutput): Map<string, Tags> {

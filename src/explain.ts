@@ -11,12 +11,13 @@ export type Explanation = Omit<ErrorInfo, 'class'>;
 /** Failures without an API error behind them: what they mean and what to do. */
 export const FAILURE_REASONS = {
   [REASONS.notVerified]: {
-    meaning: 'the start was accepted but the store was not seen ingesting within VERIFY_TIMEOUT_MS',
+    meaning:
+      'the start (or restore) was accepted but the store was not seen ingesting (or out of PENDING_DELETION) within VERIFY_TIMEOUT_MS',
     operatorAction:
-      'check the store in the console (a stop right after the start?); raise VERIFY_TIMEOUT_MS if it was only slow',
+      'check the store in the console (a stop or delete right after?); raise VERIFY_TIMEOUT_MS if it was only slow',
   },
   [REASONS.deadlineExceeded]: {
-    meaning: 'the invocation ran out of time before the store could be resumed',
+    meaning: 'the invocation ran out of time before the store could be resumed or restored',
     operatorAction: 'raise the function timeout or lower MAX_ATTEMPTS / VERIFY_TIMEOUT_MS',
   },
   [REASONS.invalidStatus]: {

@@ -5,6 +5,7 @@ import type { Run } from './run.js';
 
 export const STOPPED = 'STOPPED_INGESTION';
 export const STOPPING = 'STOPPING_INGESTION';
+export const PENDING_DELETION = 'PENDING_DELETION';
 
 export function isStoppedOrIngesting(status: string): boolean {
   return status === STOPPED || isIngesting(status);

@@ -5,8 +5,9 @@
  * One owner per retry: the SDK client sends one request per call (`maxAttempts: 1`), and the use
  * case retries every call itself — reads and Start alike — as `nextStep` says: retry after a
  * delay (full-jitter backoff, at least the server's Retry-After), read the status again (a status
- * race on Start), or stop. A retry whose wait would end past the deadline is not made. Budget:
- * `MAX_ATTEMPTS` Start requests per store, and `MAX_ATTEMPTS` requests per read.
+ * race on Start or Restore), or stop. A retry whose wait would end past the deadline is not made.
+ * Budget: `MAX_ATTEMPTS` requests per write (Start, Restore, Update) and per store, and
+ * `READ_MAX_ATTEMPTS` requests per read.
  */
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 
@@ -21,7 +22,7 @@ export interface ErrorInfo {
 }
 
 const ORG_HINT =
-  'organization event data stores are resumed from the management account or a delegated administrator account';
+  'organization event data stores can be started, restored and updated only from the management account or a delegated administrator account';
 
 /** Every error name the API can return for the operations the function calls. */
 export const API_ERRORS = {
@@ -39,9 +40,10 @@ export const API_ERRORS = {
   },
   InvalidEventDataStoreStatusException: {
     class: 'race',
-    meaning: 'the store is not in STOPPED_INGESTION (it changed since it was read)',
+    meaning:
+      'the store is not in the status the call needs: STOPPED_INGESTION to start it, PENDING_DELETION to restore it (it changed since it was read)',
     operatorAction:
-      'nothing if it ended started-concurrently; otherwise check who is changing the store',
+      'nothing if it ended started-concurrently or restored; otherwise check who is changing the store',
   },
   EventDataStoreARNInvalidException: {
     class: 'terminal',
@@ -102,8 +104,9 @@ export const API_ERRORS = {
   },
   InactiveEventDataStoreException: {
     class: 'terminal',
-    meaning: 'the store is inactive (pending deletion)',
-    operatorAction: 'restore it with RestoreEventDataStore if it was deleted by mistake',
+    meaning: 'the store is inactive (pending deletion): it cannot be tagged or updated',
+    operatorAction:
+      'restore it with RestoreEventDataStore (the guard does so with RESTORE_DELETED) unless its deletion was meant; find out who deleted it',
   },
   InvalidMaxResultsException: {
     class: 'terminal',
@@ -139,6 +142,78 @@ export const API_ERRORS = {
     class: 'terminal',
     meaning: 'a resource ARN in the request is not an event data store',
     operatorAction: 'fix the identifier in MANAGED_EVENT_DATA_STORES',
+  },
+  EventDataStoreMaxLimitExceededException: {
+    class: 'terminal',
+    meaning:
+      'the region already holds the most event data stores it may (10), counting stores in every lifecycle stage, those pending deletion included',
+    operatorAction:
+      'delete an event data store you do not need (an attacker may have filled the region to block the restore), then invoke the guard again',
+  },
+  CloudTrailAccessNotEnabledException: {
+    class: 'terminal',
+    meaning: 'trusted access for CloudTrail is not enabled in AWS Organizations',
+    operatorAction: `enable trusted access for CloudTrail in AWS Organizations; ${ORG_HINT}`,
+  },
+  OrganizationsNotInUseException: {
+    class: 'terminal',
+    meaning: 'the store is an organization event data store but this account is in no organization',
+    operatorAction:
+      'check in AWS Organizations that the account still belongs to the organization; someone may have removed it',
+  },
+  OrganizationNotInAllFeaturesModeException: {
+    class: 'terminal',
+    meaning: 'the organization does not have all features enabled',
+    operatorAction:
+      'enable all features in AWS Organizations (organization event data stores need them); check who changed the organization',
+  },
+  EventDataStoreAlreadyExistsException: {
+    class: 'terminal',
+    meaning: 'an update would rename the store to the name of another store',
+    operatorAction: 'report a bug: the guard never renames a store',
+  },
+  InvalidEventSelectorsException: {
+    class: 'terminal',
+    meaning: "CloudTrail refused the store's advanced event selectors while updating it",
+    operatorAction:
+      "check the store's advanced event selectors in the console; report it with this log line if they look right",
+  },
+  InvalidInsightSelectorsException: {
+    class: 'terminal',
+    meaning: "CloudTrail refused the store's Insights configuration while updating it",
+    operatorAction:
+      'check the store and its Insights settings in the console; report a bug if they look right',
+  },
+  EventDataStoreHasOngoingImportException: {
+    class: 'terminal',
+    meaning:
+      'an import of trail events into the store is running, and the store cannot be updated meanwhile',
+    operatorAction:
+      'wait until the import ends (CloudTrail Lake, Imports) and invoke the guard again; stop the import if you did not start it',
+  },
+  InsufficientEncryptionPolicyException: {
+    class: 'terminal',
+    meaning: "the store's KMS key policy does not let CloudTrail use the key",
+    operatorAction:
+      'grant CloudTrail the use of the key in its key policy; if nobody meant to attach a key, treat it as an attack on the store',
+  },
+  InvalidKmsKeyIdException: {
+    class: 'terminal',
+    meaning: "the store's KMS key ID is not valid",
+    operatorAction:
+      "check the store's KMS key in the console; a key that cannot be used blinds the store",
+  },
+  KmsKeyNotFoundException: {
+    class: 'terminal',
+    meaning: "the store's KMS key does not exist, or is not in the store's region",
+    operatorAction:
+      'check in KMS whether the key was deleted or scheduled for deletion (cancel the deletion if you can); without its key the store records nothing',
+  },
+  KmsException: {
+    class: 'terminal',
+    meaning: "KMS refused CloudTrail the use of the store's key (disabled, or its policy changed)",
+    operatorAction:
+      'check in KMS that the key is enabled and that its policy still lets CloudTrail use it; find out who changed it',
   },
   CloudTrailClientException: {
     class: 'terminal',
@@ -287,7 +362,7 @@ export type NextStep =
 
 /**
  * What to do after a failed request. Like smithy's `retryCode()`: the first refusal that applies,
- * then the delay. A status race is worth a fresh read of the store (only Start returns it).
+ * then the delay. A status race is worth a fresh read of the store (Start and Restore return it).
  */
 export function nextStep(
   failure: CallFailure,

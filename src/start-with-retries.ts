@@ -1,13 +1,13 @@
 /**
  * StartEventDataStoreIngestion with retries, then the check that the store really ingests.
- * The loop only sends and counts; what follows a failed request is `nextStep`'s to say.
+ * `sendWithRetries` sends and counts; this file says what a status race or a refusal means.
  */
-import { type CallError, toCallError } from './call-error.js';
-import { attemptFields, backoffOf, retryState } from './call-with-retries.js';
+import type { CallError } from './call-error.js';
 import { isIngesting } from './policy.js';
 import { isStoppedOrIngesting, pollStatus, readStatus, STOPPED, STOPPING } from './poll-status.js';
-import { mayHaveBeenApplied, nextStep, type StopCause } from './retry-policy.js';
+import type { StopCause } from './retry-policy.js';
 import type { Run } from './run.js';
+import { NOTHING_SENT, sendWithRetries, type WriteCount } from './send-with-retries.js';
 import { REASONS, type Reason } from './types.js';
 
 /** How a resume ended: the result's action and reason, and the error behind a failure. */
@@ -20,13 +20,14 @@ export interface Outcome {
   readonly error?: CallError;
 }
 
-const failed = (
+/** A failed outcome, of a resume or of any remedy that ends like one. */
+export const failed = (
   reason: Reason,
   attempts: number,
   error: CallError | undefined,
   statusAfter?: string,
-): Outcome => ({
-  action: 'failed',
+) => ({
+  action: 'failed' as const,
   reason,
   attempts,
   ...(statusAfter !== undefined && { statusAfter }),
@@ -39,67 +40,49 @@ export async function startWithRetries(
   waitForStopped: boolean,
   run: Run,
 ): Promise<Outcome> {
+  const write = { arn, what: 'start', send: () => run.cloudtrail.startIngestion(arn) };
   let status: string | undefined = waitForStopped ? STOPPING : STOPPED;
-  let attempts = 0;
-  let retries = 0;
+  let count = NOTHING_SENT;
   let failure: CallError | undefined;
-  /** Some failed Start may have been applied (its answer lost). */
-  let maybeApplied = false;
   for (;;) {
     if (status === STOPPING) status = await pollStatus(arn, run, isStoppedOrIngesting);
-    if (status !== STOPPED) return afterRace(status, attempts, failure);
-    if (run.deadline.remainingMs() <= 0) return failed(REASONS.deadlineExceeded, attempts, failure);
-    attempts += 1;
-    failure = await run.cloudtrail.startIngestion(arn).then(
-      () => undefined,
-      (error: unknown) => toCallError(error),
-    );
-    if (failure === undefined) return verify(arn, attempts, run);
-    maybeApplied ||= mayHaveBeenApplied(failure);
-    const step = nextStep(failure, retryState(run, attempts, retries), backoffOf(run), run.random);
-    if (step.step === 'stop') {
-      return giveUp(arn, { attempts, failure, cause: step.cause, maybeApplied }, run);
+    if (status !== STOPPED) return afterRace(status, count.attempts, failure);
+    const ending = await sendWithRetries(write, count, run);
+    count = ending.count;
+    if (ending.end === 'answered') return verify(arn, count.attempts, run);
+    if (ending.end === 'expired') {
+      return failed(REASONS.deadlineExceeded, count.attempts, ending.failure ?? failure);
     }
-    const delayMs = step.step === 'retry' ? step.delayMs : 0;
-    run.logger.warn('start attempt failed', {
-      eventDataStore: arn,
-      ...attemptFields(failure, attempts, delayMs),
-    });
-    if (step.step === 'reread') {
-      status = await readStatus(arn, run);
-      // Still (or again) stopped: start once more, while the budget lasts.
-      const stillStopped = status === STOPPED || status === STOPPING;
-      if (stillStopped && attempts >= run.config.maxAttempts) {
-        return failed(REASONS.invalidStatus, attempts, failure, status);
-      }
-    } else if (await run.pause(delayMs)) {
-      retries += 1;
-    } else {
-      return failed(REASONS.deadlineExceeded, attempts, failure);
+    if (ending.end === 'stopped') return giveUp(arn, ending, run);
+    failure = ending.failure;
+    status = await readStatus(arn, run);
+    // Still (or again) stopped: start once more, while the budget lasts.
+    const stillStopped = status === STOPPED || status === STOPPING;
+    if (stillStopped && count.attempts >= run.config.maxAttempts) {
+      return failed(REASONS.invalidStatus, count.attempts, failure, status);
     }
   }
 }
 
 interface Ending {
-  readonly attempts: number;
   readonly failure: CallError;
   readonly cause: StopCause;
-  /** Some failed Start may have been applied: its answer lost, whatever the last error says. */
-  readonly maybeApplied: boolean;
+  readonly count: WriteCount;
 }
 
 /**
  * A failed Start may hide one that was applied (its answer lost): read the status once more,
  * time permitting, so that an ingesting store is never reported failed.
  */
-async function giveUp(arn: string, ending: Ending, run: Run): Promise<Outcome> {
-  const { attempts, failure, cause } = ending;
-  if (ending.maybeApplied && !run.deadline.signal.aborted) {
+async function giveUp(arn: string, { failure, cause, count }: Ending, run: Run): Promise<Outcome> {
+  if (count.maybeApplied && !run.deadline.signal.aborted) {
     const status = await readStatus(arn, run);
-    if (status !== undefined && isIngesting(status)) return afterRace(status, attempts, failure);
+    if (status !== undefined && isIngesting(status)) {
+      return afterRace(status, count.attempts, failure);
+    }
   }
   const reason = cause === 'deadline' ? REASONS.deadlineExceeded : REASONS.startFailed;
-  return failed(reason, attempts, failure);
+  return failed(reason, count.attempts, failure);
 }
 
 /** After a status race or a wait: someone else started it, or it is in a state we cannot start. */

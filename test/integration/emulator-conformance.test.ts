@@ -130,6 +130,7 @@ const FAILING_REQUESTS: Record<OperationName, unknown[]> = {
     { ResourceIdList: [`${ARN_PREFIX}no-such-store`] },
     { ResourceIdList: [`${ARN_PREFIX.replace('us-east-1', 'eu-west-1')}full-store`] },
     { ResourceIdList: [`${ARN_PREFIX.replace('123456789012', '210987654321')}full-store`] },
+    { ResourceIdList: [`${ARN_PREFIX}full-store`, `${ARN_PREFIX}full-deleted`] },
   ],
   StartEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('full-store', 'insight-stopped'),
   StopEventDataStoreIngestion: INGESTION_ERROR_REQUESTS('stopped-store', 'insight-enabled'),
@@ -258,7 +259,8 @@ async function callRaw(
 }
 
 beforeEach(async () => {
-  emulator = await startEmulator({ stores: STORES });
+  // inactiveTags: every error the emulator can answer is checked against the model.
+  emulator = await startEmulator({ stores: STORES, inactiveTags: true });
 });
 
 afterEach(async () => {

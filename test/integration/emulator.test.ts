@@ -24,6 +24,7 @@ import {
 } from '../../local/emulator.js';
 import type { FaultRule } from '../../local/faults.js';
 import { readStoresFile, type StoreInput, type StoreStatus } from '../../local/stores-file.js';
+import { createCloudTrail } from '../../src/cloudtrail.js';
 import {
   ACCEPTED_CATEGORIES,
   arnOf,
@@ -96,6 +97,7 @@ async function statusOf(ct: CloudTrailClient, id: string): Promise<StoreStatus |
 }
 
 afterEach(async () => {
+  vi.unstubAllEnvs();
   client?.destroy();
   await emulator?.close();
   client = undefined;
@@ -425,6 +427,66 @@ describe('Emulator: ListTags', () => {
       expectApiError(error, name, httpStatusCode);
     },
   );
+});
+
+describe('Emulator: ListTags of a store pending deletion', () => {
+  const stores = () => [makeStore('abc-1', { Status: 'PENDING_DELETION' }), makeStore('abc-2')];
+
+  it('answers InactiveEventDataStoreException with inactiveTags, while Get still answers', async () => {
+    // Prepare
+    const { ct } = await setUp({ stores: stores(), inactiveTags: true });
+
+    // Act
+    const error = await captureError(
+      ct.send(new ListTagsCommand({ ResourceIdList: [arnOf('abc-1'), arnOf('abc-2')] })),
+    );
+
+    // Assess
+    expectApiError(error, 'InactiveEventDataStoreException', 400);
+    expect(await statusOf(ct, 'abc-1')).toBe('PENDING_DELETION');
+  });
+
+  it('answers its tags without inactiveTags', async () => {
+    // Prepare
+    const { ct } = await setUp({ stores: stores() });
+
+    // Act
+    const output = await ct.send(new ListTagsCommand({ ResourceIdList: [arnOf('abc-1')] }));
+
+    // Assess
+    expect(output.ResourceTagList).toEqual([
+      { ResourceId: arnOf('abc-1'), TagsList: [{ Key: 'team', Value: 'abc-1' }] },
+    ]);
+  });
+
+  it("lets the function's adapter read the other stores' tags, ARN by ARN", async () => {
+    // Prepare
+    const { emu } = await setUp({ stores: stores(), inactiveTags: true });
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDTRAIL', emu.url);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
+    const port = createCloudTrail({ region: 'us-east-1' }).open(new AbortController().signal);
+    const arns = [arnOf('abc-1'), arnOf('abc-2')];
+
+    // Act
+    const tags = await port.listTags(arns);
+
+    // Assess
+    expect([...tags]).toEqual([[arnOf('abc-2'), { team: 'abc-2' }]]);
+    expect(emu.calls).toEqual([
+      {
+        operation: 'ListTags',
+        eventDataStore: arns.join(','),
+        outcome: 'InactiveEventDataStoreException',
+      },
+      {
+        operation: 'ListTags',
+        eventDataStore: arns[0],
+        outcome: 'InactiveEventDataStoreException',
+      },
+      { operation: 'ListTags', eventDataStore: arns[1], outcome: 'ok' },
+    ]);
+  });
 });
 
 describe('Emulator: ingestion state machine', () => {
@@ -858,6 +920,11 @@ describe('Emulator: faults on the configuration operations', () => {
       'DeleteEventDataStore',
       (ct: CloudTrailClient) =>
         ct.send(new DeleteEventDataStoreCommand({ EventDataStore: 'abc-1' })),
+    ],
+    [
+      'RestoreEventDataStore',
+      (ct: CloudTrailClient) =>
+        ct.send(new RestoreEventDataStoreCommand({ EventDataStore: 'abc-1' })),
     ],
     [
       'AddTags',

@@ -36,6 +36,18 @@ const API_ERROR_CLASSES = {
   InvalidTrailNameException: 'terminal',
   ChannelARNInvalidException: 'terminal',
   CloudTrailClientException: 'terminal',
+  EventDataStoreMaxLimitExceededException: 'terminal',
+  CloudTrailAccessNotEnabledException: 'terminal',
+  OrganizationsNotInUseException: 'terminal',
+  OrganizationNotInAllFeaturesModeException: 'terminal',
+  EventDataStoreAlreadyExistsException: 'terminal',
+  InvalidEventSelectorsException: 'terminal',
+  InvalidInsightSelectorsException: 'terminal',
+  EventDataStoreHasOngoingImportException: 'terminal',
+  InsufficientEncryptionPolicyException: 'terminal',
+  InvalidKmsKeyIdException: 'terminal',
+  KmsKeyNotFoundException: 'terminal',
+  KmsException: 'terminal',
 } as const;
 
 /** Failures without an API error that are retried, and whether the request may have been applied. */

@@ -18,6 +18,8 @@ const OPERATIONS = [
   'ListEventDataStores',
   'ListTags',
   'StartEventDataStoreIngestion',
+  'RestoreEventDataStore',
+  'UpdateEventDataStore',
 ] as const;
 
 function readBotocoreErrors(): Map<string, string[]> {
@@ -46,11 +48,17 @@ const MODEL_ROWS = [...MODEL_ERRORS].flatMap(([operation, names]) =>
   names.map((name) => ({ operation, name })),
 );
 
-/** The StartEventDataStoreIngestion errors that are not terminal. */
-const START_NOT_TERMINAL: Record<string, 'retryable' | 'race'> = {
+/** The errors of the writes (Start, Restore, Update) that are not terminal. */
+const WRITE_NOT_TERMINAL: Record<string, 'retryable' | 'race'> = {
   ConflictException: 'retryable',
+  ThrottlingException: 'retryable',
   InvalidEventDataStoreStatusException: 'race',
 };
+const WRITES = [
+  'StartEventDataStoreIngestion',
+  'RestoreEventDataStore',
+  'UpdateEventDataStore',
+] as const;
 
 describe('Function: classifyError', () => {
   it('reads the botocore model with errors for every operation the function calls', () => {
@@ -60,6 +68,34 @@ describe('Function: classifyError', () => {
       expect(modelErrorsOf(operation).length, operation).toBeGreaterThan(0);
     }
     expect(modelErrorsOf('StartEventDataStoreIngestion')).toContain('ConflictException');
+    expect(modelErrorsOf('UpdateEventDataStore')).toContain('ThrottlingException');
+    expect(modelErrorsOf('RestoreEventDataStore')).toContain(
+      'EventDataStoreMaxLimitExceededException',
+    );
+  });
+
+  it.each(['RestoreEventDataStore', 'UpdateEventDataStore'])(
+    'retries ConflictException and ThrottlingException of %s, which the model may not list',
+    () => {
+      // Act
+      const classes = ['ConflictException', 'ThrottlingException'].map(
+        (name) => classifyError({ name, httpStatusCode: 400 }).class,
+      );
+
+      // Assess
+      expect(classes).toEqual(['retryable', 'retryable']);
+    },
+  );
+
+  it('tells the operator a full region may be an attack on the restore', () => {
+    // Act
+    const info = classifyError({ name: 'EventDataStoreMaxLimitExceededException' });
+
+    // Assess
+    expect(info.class).toBe('terminal');
+    expect(info.meaning).toMatch(/10/);
+    expect(info.operatorAction).toMatch(/delete an event data store you do not need/);
+    expect(info.operatorAction).toMatch(/attacker/);
   });
 
   it.each(MODEL_ROWS)(
@@ -77,11 +113,14 @@ describe('Function: classifyError', () => {
   );
 
   it.each(
-    modelErrorsOf('StartEventDataStoreIngestion').map((name) => ({
-      name,
-      expected: START_NOT_TERMINAL[name] ?? 'terminal',
-    })),
-  )('classifies $name of StartEventDataStoreIngestion as $expected', ({ name, expected }) => {
+    WRITES.flatMap((operation) =>
+      modelErrorsOf(operation).map((name) => ({
+        operation,
+        name,
+        expected: WRITE_NOT_TERMINAL[name] ?? 'terminal',
+      })),
+    ),
+  )('classifies $name of $operation as $expected', ({ name, expected }) => {
     // Act
     const info = classifyError({ name, httpStatusCode: 400 });
 

@@ -594,6 +594,57 @@ describe('Function: createStoreBook', () => {
     });
   });
 
+  describe('ListTags of a store pending deletion', () => {
+    const stores = () => [makeStore('abc-1', { Status: 'PENDING_DELETION' }), makeStore('abc-2')];
+
+    it('answers its tags by default', () => {
+      // Prepare
+      const { book } = bookOf(stores());
+
+      // Act
+      const output = book.listTags({ ResourceIdList: [arnOf('abc-1'), arnOf('abc-2')] });
+
+      // Assess
+      expect(output.ResourceTagList.map(({ ResourceId }) => ResourceId)).toEqual([
+        arnOf('abc-1'),
+        arnOf('abc-2'),
+      ]);
+    });
+
+    it('refuses the whole list with InactiveEventDataStoreException with inactiveTags', () => {
+      // Prepare
+      const { book } = bookOf(stores(), { inactiveTags: true });
+
+      // Act
+      const error = errorOf(() =>
+        book.listTags({ ResourceIdList: [arnOf('abc-2'), arnOf('abc-1')] }),
+      );
+      const alone = book.listTags({ ResourceIdList: [arnOf('abc-2')] });
+
+      // Assess: the store still reads PENDING_DELETION; the others' tags are still answered
+      expect(error).toMatchObject({ code: 'InactiveEventDataStoreException', status: 400 });
+      expect(statusOf(book, 'abc-1')).toBe('PENDING_DELETION');
+      expect(alone.ResourceTagList).toEqual([
+        { ResourceId: arnOf('abc-2'), TagsList: [{ Key: 'team', Value: 'abc-2' }] },
+      ]);
+    });
+
+    it('answers the tags of a store deleted and then restored, with inactiveTags', () => {
+      // Prepare
+      const { book } = bookOf([makeStore('abc-2')], { inactiveTags: true });
+      book.deleteEventDataStore({ EventDataStore: 'abc-2' });
+      const whileDeleted = errorOf(() => book.listTags({ ResourceIdList: [arnOf('abc-2')] }));
+
+      // Act
+      book.restoreEventDataStore({ EventDataStore: 'abc-2' });
+      const output = book.listTags({ ResourceIdList: [arnOf('abc-2')] });
+
+      // Assess
+      expect(whileDeleted.code).toBe('InactiveEventDataStoreException');
+      expect(output.ResourceTagList[0]?.TagsList).toEqual([{ Key: 'team', Value: 'abc-2' }]);
+    });
+  });
+
   describe('UpdateEventDataStore', () => {
     it('replaces the members sent, moves UpdatedTimestamp and returns the whole configuration', () => {
       // Prepare
