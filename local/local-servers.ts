@@ -2,7 +2,7 @@
  * The CloudTrail Lake emulator and, when the function has tables, the embedded DynamoDB: started
  * together, closed together, and never one left open when the other fails to start.
  */
-import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
+import { type LocalDynamo, startLocalDynamo, type TableSpec } from './dynamodb.js';
 import { type Emulator, startEmulator } from './emulator.js';
 import type { FaultRule } from './faults.js';
 import type { StoreInput } from './stores-file.js';
@@ -14,7 +14,7 @@ export interface LocalServersOptions {
   readonly stores: readonly StoreInput[];
   readonly faults?: readonly FaultRule[];
   /** DynamoDB tables to create; none: no DynamoDB. */
-  readonly tables: readonly string[];
+  readonly tables: readonly TableSpec[];
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** The emulator's port; DynamoDB listens on the next one. @default 0 (any free ports) */

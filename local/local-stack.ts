@@ -138,7 +138,7 @@ async function start(options: StackOptions): Promise<LocalServers> {
   const description: StackDescription = {
     cloudtrail: servers.emulator.url,
     dynamodb: servers.dynamo?.endpoint,
-    tables,
+    tables: tables.map((table) => table.name),
     stores: stores.length,
     accountId: options.account,
     movedFrom: from.accountId === options.account ? undefined : from.accountId,

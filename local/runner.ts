@@ -144,7 +144,7 @@ async function useLocalServers(
   say(
     `emulator ${emulator.url} with ${stores.length} stores of ${where.accountId}/${where.region}` +
       (faults.length > 0 ? `, ${faults.length} fault rule(s)` : '') +
-      (dynamo ? `; DynamoDB ${dynamo.endpoint} table ${tables.join(', ')}` : ''),
+      (dynamo ? `; DynamoDB ${dynamo.endpoint} tables ${dynamo.tables.join(', ')}` : ''),
   );
   return { where, servers };
 }
