@@ -13,6 +13,8 @@ export const DEFAULT_PORT = 8611;
 export interface LocalServersOptions {
   readonly stores: readonly StoreInput[];
   readonly faults?: readonly FaultRule[];
+  /** The emulator lists PENDING_DELETION stores (AWS does not document it). @default true */
+  readonly listPendingDeletion?: boolean;
   /** DynamoDB tables to create; none: no DynamoDB. */
   readonly tables: readonly TableSpec[];
   /** @default '127.0.0.1' */
@@ -27,12 +29,21 @@ export interface LocalServers {
   close(): Promise<void>;
 }
 
+/** The value of `--list-pending-deletion` (`true` or `false`), as the emulator's option. */
+export function parseListPendingDeletion(value: string): boolean {
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`--list-pending-deletion must be true or false, got "${value}"`);
+}
+
 export async function startLocalServers(options: LocalServersOptions): Promise<LocalServers> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   const emulator = await startEmulator({
     stores: options.stores,
     faults: options.faults ?? [],
+    ...(options.listPendingDeletion !== undefined && {
+      listPendingDeletion: options.listPendingDeletion,
+    }),
     host,
     port,
   });
