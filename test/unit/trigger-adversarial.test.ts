@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidTriggerError } from '../../src/errors.js';
 import { parseTrigger, STORE_EVENT_NAMES, TRAIL_EVENT_NAMES } from '../../src/trigger.js';
 
+type Json = Record<string, unknown>;
+
 const ACCOUNT = '123456789012';
 const ID = 'a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
 const ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:eventdatastore/${ID}`;
@@ -280,9 +282,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 describe('Function: parseTrigger, against arbitrary CloudTrail records', () => {
-  const deliveries = [
-    { path: 'EventBridge', event: onEventBridge },
-    { path: 'SNS', event: throughSns },
+  /** Each path, and the evidence a record it delivers deserves: only AWS's own is trusted. */
+  const deliveries: {
+    path: string;
+    event: fc.Arbitrary<unknown>;
+    evidence: (input: unknown) => string;
+  }[] = [
+    {
+      path: 'EventBridge',
+      event: onEventBridge,
+      evidence: (input) => ((input as Json).source === 'aws.cloudtrail' ? 'trusted' : 'alert'),
+    },
+    { path: 'SNS', event: throughSns, evidence: () => 'alert' },
   ];
 
   it.each(deliveries)(
@@ -310,35 +321,23 @@ describe('Function: parseTrigger, against arbitrary CloudTrail records', () => {
     );
   });
 
-  it('trusts no record that came through SNS, and asks none to accept a baseline', () => {
-    fc.assert(
-      fc.property(throughSns, (input) => {
-        // Act
-        const request = parseOrReject(input);
-        if (request === undefined) return;
+  it.each(deliveries)(
+    'trusts a record by $path only when AWS delivered it, and asks none to accept a baseline',
+    ({ event, evidence }) => {
+      fc.assert(
+        fc.property(event, (input) => {
+          // Act
+          const request = parseOrReject(input);
+          if (request === undefined) return;
 
-        // Assess
-        expect(request.evidence).toBe('alert');
-        expect(request.acceptBaseline).toBeUndefined();
-      }),
-      { numRuns: 1_500 },
-    );
-  });
-
-  it('trusts a record on EventBridge only when its source is aws.cloudtrail', () => {
-    fc.assert(
-      fc.property(onEventBridge, (input) => {
-        // Act
-        const request = parseOrReject(input);
-        if (request === undefined) return;
-
-        // Assess
-        expect(request.evidence).toBe(input.source === 'aws.cloudtrail' ? 'trusted' : 'alert');
-        expect(request.acceptBaseline).toBeUndefined();
-      }),
-      { numRuns: 1_500 },
-    );
-  });
+          // Assess
+          expect(request.evidence).toBe(evidence(input));
+          expect(request.acceptBaseline).toBeUndefined();
+        }),
+        { numRuns: 1_500 },
+      );
+    },
+  );
 });
 
 describe('Function: parseTrigger, against baseline requests', () => {

@@ -129,6 +129,24 @@ function alarmNotification(state: string): Json {
   };
 }
 
+/** A CloudTrail record (source aws.cloudtrail), by EventBridge or inside SNS, as a sample expects it. */
+function cloudTrailCall(
+  scope: Expected['scope'],
+  deliveryId: string,
+  actor: Expected['actor'] = MALLORY,
+): Expected {
+  const source = 'aws.cloudtrail';
+  return {
+    kind: 'incident',
+    scope,
+    deliveryId,
+    actor,
+    source,
+    dryRun: undefined,
+    failedStops: undefined,
+  };
+}
+
 /** Expectations for every sample event, from the trigger table of docs/design.md. */
 const SAMPLES: Record<string, Expected> = {
   'cloudwatch-alarm-action.json': {
@@ -298,106 +316,43 @@ const SAMPLES: Record<string, Expected> = {
     dryRun: undefined,
     failedStops: undefined,
   },
-  'eventbridge-add-tags-exempt.json': {
-    kind: 'incident',
-    scope: [ARN],
-    deliveryId: 'a4d5e6f7-8b9c-4d0e-8f1a-4b5c6d7e8f9a',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-delete-event-data-store.json': {
-    kind: 'incident',
-    scope: [DELETED_ARN],
-    deliveryId: 'd1a2b3c4-5e6f-4a7b-9c8d-1e2f3a4b5c6d',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-delete-trail.json': {
-    kind: 'incident',
-    scope: 'managed',
-    deliveryId: 'e8b9c0d1-2f3a-4b4c-8d5e-8f9a0b1c2d3e',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-disable-federation.json': {
-    kind: 'incident',
-    scope: [ARN],
-    deliveryId: 'd7a8b9c0-1e2f-4a3b-9c4d-7e8f9a0b1c2d',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-enable-federation.json': {
-    kind: 'incident',
-    scope: [ARN],
-    deliveryId: 'c6f7a8b9-0d1e-4f2a-8b3c-6d7e8f9a0b1c',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-put-event-selectors.json': {
-    kind: 'incident',
-    scope: 'managed',
-    deliveryId: 'a0d1e2f3-4b5c-4d6e-8f7a-0b1c2d3e4f5a',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-remove-tags.json': {
-    kind: 'incident',
-    scope: [ARN],
-    deliveryId: 'b5e6f7a8-9c0d-4e1f-9a2b-5c6d7e8f9a0b',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-restore-event-data-store.json': {
-    kind: 'incident',
-    scope: [DELETED_ARN],
-    deliveryId: 'f3c4d5e6-7a8b-4c9d-9e0f-3a4b5c6d7e8f',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-update-event-data-store.json': {
-    kind: 'incident',
-    scope: [ARN],
-    deliveryId: 'e2b3c4d5-6f7a-4b8c-8d9e-2f3a4b5c6d7e',
-    actor: ATTACKER,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
-  'eventbridge-update-trail.json': {
-    kind: 'incident',
-    scope: 'managed',
-    deliveryId: 'f9c0d1e2-3a4b-4c5d-9e6f-9a0b1c2d3e4f',
-    actor: MALLORY,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
+  'eventbridge-add-tags-exempt.json': cloudTrailCall([ARN], 'a4d5e6f7-8b9c-4d0e-8f1a-4b5c6d7e8f9a'),
+  'eventbridge-delete-event-data-store.json': cloudTrailCall(
+    [DELETED_ARN],
+    'd1a2b3c4-5e6f-4a7b-9c8d-1e2f3a4b5c6d',
+  ),
+  'eventbridge-delete-trail.json': cloudTrailCall(
+    'managed',
+    'e8b9c0d1-2f3a-4b4c-8d5e-8f9a0b1c2d3e',
+  ),
+  'eventbridge-disable-federation.json': cloudTrailCall(
+    [ARN],
+    'd7a8b9c0-1e2f-4a3b-9c4d-7e8f9a0b1c2d',
+  ),
+  'eventbridge-enable-federation.json': cloudTrailCall(
+    [ARN],
+    'c6f7a8b9-0d1e-4f2a-8b3c-6d7e8f9a0b1c',
+  ),
+  'eventbridge-put-event-selectors.json': cloudTrailCall(
+    'managed',
+    'a0d1e2f3-4b5c-4d6e-8f7a-0b1c2d3e4f5a',
+  ),
+  'eventbridge-remove-tags.json': cloudTrailCall([ARN], 'b5e6f7a8-9c0d-4e1f-9a2b-5c6d7e8f9a0b'),
+  'eventbridge-restore-event-data-store.json': cloudTrailCall(
+    [DELETED_ARN],
+    'f3c4d5e6-7a8b-4c9d-9e0f-3a4b5c6d7e8f',
+  ),
+  'eventbridge-update-event-data-store.json': cloudTrailCall(
+    [ARN],
+    'e2b3c4d5-6f7a-4b8c-8d9e-2f3a4b5c6d7e',
+    ATTACKER,
+  ),
+  'eventbridge-update-trail.json': cloudTrailCall(
+    'managed',
+    'f9c0d1e2-3a4b-4c5d-9e6f-9a0b1c2d3e4f',
+  ),
   // the CloudTrail eventID of the update it copies: the same call, whichever path
-  'sns-forged-update.json': {
-    kind: 'incident',
-    scope: [ARN],
-    deliveryId: 'e2b3c4d5-6f7a-4b8c-8d9e-2f3a4b5c6d7e',
-    actor: ATTACKER,
-    source: 'aws.cloudtrail',
-    dryRun: undefined,
-    failedStops: undefined,
-  },
+  'sns-forged-update.json': cloudTrailCall([ARN], 'e2b3c4d5-6f7a-4b8c-8d9e-2f3a4b5c6d7e', ATTACKER),
 };
 
 const ALERT: Trust = {
