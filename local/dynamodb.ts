@@ -11,6 +11,17 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
+/** A table to create: its name and its partition key (a string attribute). */
+export interface TableSpec {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** The partition key of the template's idempotency table. */
+export const IDEMPOTENCY_KEY = 'id';
+/** The partition key of the template's state table. */
+export const STATE_KEY = 'storeArn';
+
 export interface LocalDynamoOptions {
   /** The address to listen on. @default '127.0.0.1' */
   readonly host?: string;
@@ -19,35 +30,39 @@ export interface LocalDynamoOptions {
 }
 
 /**
- * The template's idempotency table: key `id` (S), TTL on `expiration` (dynalite does not expire
- * items; Powertools checks `expiration` itself, so an expired record is still treated as absent).
+ * A table as the template declares it: one string partition key, on demand. The idempotency
+ * table's TTL on `expiration` is left out: dynalite does not expire items, and Powertools checks
+ * `expiration` itself, so an expired record is still treated as absent.
  */
-const createTable = (tableName: string) =>
+const createTable = (table: TableSpec) =>
   new CreateTableCommand({
-    TableName: tableName,
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    TableName: table.name,
+    KeySchema: [{ AttributeName: table.key, KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: table.key, AttributeType: 'S' }],
     BillingMode: 'PAY_PER_REQUEST',
   });
 
 /** Creates each table; an error names the table DynamoDB refused. */
-async function createEach(client: DynamoDBClient, tables: readonly string[]): Promise<void> {
+async function createEach(client: DynamoDBClient, tables: readonly TableSpec[]): Promise<void> {
   for (const table of tables) {
     await client.send(createTable(table)).catch((error: unknown) => {
-      throw new Error(`DynamoDB table "${table}": ${(error as Error).message}`, { cause: error });
+      throw new Error(`DynamoDB table "${table.name}": ${(error as Error).message}`, {
+        cause: error,
+      });
     });
   }
 }
 
 /**
- * Starts dynalite on 127.0.0.1 (or `host`) and creates `tables` (each keyed on `id`); if a table
- * cannot be created, the server is closed before the error is thrown.
+ * Starts dynalite on 127.0.0.1 (or `host`) and creates `tables` (a bare name is an idempotency
+ * table, keyed on `id`); if a table cannot be created, the server is closed before the error is
+ * thrown.
  */
 export async function startLocalDynamo(
-  tables: string | readonly string[],
+  tables: string | readonly TableSpec[],
   options: LocalDynamoOptions = {},
 ): Promise<LocalDynamo> {
-  const names = typeof tables === 'string' ? [tables] : [...tables];
+  const specs = typeof tables === 'string' ? [{ name: tables, key: IDEMPOTENCY_KEY }] : [...tables];
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const close = () =>
     new Promise<void>((resolve, reject) => {
@@ -61,7 +76,7 @@ export async function startLocalDynamo(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    await createEach(client, names);
+    await createEach(client, specs);
   } catch (error) {
     client.destroy();
     await close();
@@ -69,10 +84,12 @@ export async function startLocalDynamo(
   }
   return {
     endpoint,
-    tables: names,
+    tables: specs.map((table) => table.name),
     async reset() {
-      for (const table of names) await client.send(new DeleteTableCommand({ TableName: table }));
-      await createEach(client, names);
+      for (const table of specs) {
+        await client.send(new DeleteTableCommand({ TableName: table.name }));
+      }
+      await createEach(client, specs);
     },
     async close() {
       client.destroy();

@@ -7,7 +7,12 @@
 import { parseArgs } from 'node:util';
 import { readEnvFile } from './env-file.js';
 import { readFaultsFile } from './faults.js';
-import { DEFAULT_PORT, type LocalServers, startLocalServers } from './local-servers.js';
+import {
+  DEFAULT_PORT,
+  type LocalServers,
+  parseListPendingDeletion,
+  startLocalServers,
+} from './local-servers.js';
 import { withOptionFile } from './option-file.js';
 import { rehomeStores } from './rehome-stores.js';
 import { tablesOf } from './runner-environment.js';
@@ -23,6 +28,9 @@ const USAGE = `Usage: npm run local-stack -- [options]
       --stores FILE     the emulator's stores        (default: local/stores.json)
       --account ID      the account the stores move to (default: ${RIE_ACCOUNT}, sam local's)
       --faults FILE     fault rules for the emulator (default: none)
+      --list-pending-deletion=false
+                        the emulator leaves PENDING_DELETION stores out of
+                        ListEventDataStores          (default: true, listed)
   -n, --env-vars FILE   the env.json sam local will use: its tables are created, its
                         endpoints checked            (default: env.json)
   -h, --help            this text
@@ -39,6 +47,7 @@ interface StackOptions {
   readonly stores: string;
   readonly account: string;
   readonly faults: string | undefined;
+  readonly listPendingDeletion: boolean;
   readonly envVars: string;
   /** How the env.json option was spelled (`-n` or `--env-vars`), for error messages. */
   readonly envVarsOption: string;
@@ -52,6 +61,7 @@ function parseOptions(): StackOptions | undefined {
       stores: { type: 'string', default: 'local/stores.json' },
       account: { type: 'string', default: RIE_ACCOUNT },
       faults: { type: 'string' },
+      'list-pending-deletion': { type: 'string', default: 'true' },
       'env-vars': { type: 'string', short: 'n', default: 'env.json' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -69,6 +79,7 @@ function parseOptions(): StackOptions | undefined {
     stores: values.stores,
     account: values.account,
     faults: values.faults,
+    listPendingDeletion: parseListPendingDeletion(values['list-pending-deletion']),
     envVars: values['env-vars'],
     envVarsOption:
       tokens.find((token) => token.kind === 'option' && token.name === 'env-vars')?.rawName ??
@@ -131,6 +142,7 @@ async function start(options: StackOptions): Promise<LocalServers> {
     stores,
     faults,
     tables,
+    listPendingDeletion: options.listPendingDeletion,
     host: options.host,
     port: options.port,
   });
@@ -138,7 +150,7 @@ async function start(options: StackOptions): Promise<LocalServers> {
   const description: StackDescription = {
     cloudtrail: servers.emulator.url,
     dynamodb: servers.dynamo?.endpoint,
-    tables,
+    tables: tables.map((table) => table.name),
     stores: stores.length,
     accountId: options.account,
     movedFrom: from.accountId === options.account ? undefined : from.accountId,

@@ -4,6 +4,7 @@
  * runner's local servers — or, with `--aws`, at the real account, without env.json's local
  * endpoints and tables, and as a dry run unless `--apply`.
  */
+import { IDEMPOTENCY_KEY, STATE_KEY, type TableSpec } from './dynamodb.js';
 import type { RealAccount } from './real-account.js';
 import { declaredVariables, samAwsVariables, samEnvironment } from './sam-environment.js';
 import type { TemplateFunction } from './template-function.js';
@@ -11,20 +12,26 @@ import type { TemplateFunction } from './template-function.js';
 type Env = Readonly<Record<string, string>>;
 type Shell = Readonly<Record<string, string | undefined>>;
 
-/** The variables that name the function's DynamoDB tables. */
-export const TABLE_VARIABLES = ['IDEMPOTENCY_TABLE'] as const;
+/** The variables that name the function's DynamoDB tables, and each table's partition key. */
+export const TABLE_VARIABLES = {
+  IDEMPOTENCY_TABLE: IDEMPOTENCY_KEY,
+  STATE_TABLE: STATE_KEY,
+} as const;
 
 /** The variables of env.json that only make sense against the local stack. */
 const LOCAL_ONLY = [
   'AWS_ENDPOINT_URL_CLOUDTRAIL',
   'AWS_ENDPOINT_URL_DYNAMODB',
-  ...TABLE_VARIABLES,
-] as const;
+  ...Object.keys(TABLE_VARIABLES),
+];
 
 /** The tables the function will use, as the declared variables name them. */
-export function tablesOf(fn: TemplateFunction, envFile: Env, shell: Shell): string[] {
+export function tablesOf(fn: TemplateFunction, envFile: Env, shell: Shell): TableSpec[] {
   const declared = declaredVariables(fn, envFile, shell);
-  return TABLE_VARIABLES.map((name) => declared[name]?.trim() ?? '').filter((table) => table);
+  return Object.entries(TABLE_VARIABLES).flatMap(([variable, key]) => {
+    const name = declared[variable]?.trim() ?? '';
+    return name === '' ? [] : [{ name, key }];
+  });
 }
 
 /** Against the local servers, with fake credentials: signed for real, checked for presence only. */
@@ -60,13 +67,13 @@ export function realAccountEnvironment(
     region: account.region,
   });
   const ownFile = Object.fromEntries(
-    Object.entries(envFile).filter(([name]) => !(LOCAL_ONLY as readonly string[]).includes(name)),
+    Object.entries(envFile).filter(([name]) => !LOCAL_ONLY.includes(name)),
   );
   return {
     ...sam,
     AWS_ACCOUNT_ID: account.accountId,
     ...declaredVariables(fn, ownFile, shell),
-    ...Object.fromEntries(TABLE_VARIABLES.map((name) => [name, ''])),
+    ...Object.fromEntries(Object.keys(TABLE_VARIABLES).map((name) => [name, ''])),
     ...(!options.apply && { DRY_RUN: 'true' }),
   };
 }

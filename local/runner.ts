@@ -12,7 +12,7 @@ import { readFaultsFile } from './faults.js';
 import { type Invocation, invokeBundle } from './invoke-bundle.js';
 import { readJsonFile } from './json-file.js';
 import { createLambdaContext } from './lambda-context.js';
-import { type LocalServers, startLocalServers } from './local-servers.js';
+import { type LocalServers, parseListPendingDeletion, startLocalServers } from './local-servers.js';
 import { withOptionFile } from './option-file.js';
 import { checkRealAccount, type RealAccount } from './real-account.js';
 import { localEnvironment, realAccountEnvironment, tablesOf } from './runner-environment.js';
@@ -25,6 +25,9 @@ const USAGE = `Usage: npm start -- [options]
   -n, --env-vars FILE   SAM env.json for the function       (default: env.json)
       --stores FILE     the emulator's stores               (default: local/stores.json)
       --faults FILE     fault rules for the emulator        (default: none)
+      --list-pending-deletion=false
+                        the emulator leaves PENDING_DELETION stores out of
+                        ListEventDataStores                 (default: true, listed)
       --times N         invoke N times with the same event  (default: 1)
       --report FILE     write what happened as JSON         (default: none)
       --aws             the real AWS account of the shell's credentials, not the emulator:
@@ -44,6 +47,7 @@ interface RunnerOptions {
   readonly envVars: string;
   readonly stores: string;
   readonly faults: string | undefined;
+  readonly listPendingDeletion: boolean;
   readonly times: number;
   readonly report: string | undefined;
   readonly aws: boolean;
@@ -66,6 +70,7 @@ function parseOptions(): RunnerOptions | undefined {
       'env-vars': { type: 'string', short: 'n', default: 'env.json' },
       stores: { type: 'string', default: 'local/stores.json' },
       faults: { type: 'string' },
+      'list-pending-deletion': { type: 'string', default: 'true' },
       times: { type: 'string', default: '1' },
       report: { type: 'string' },
       aws: { type: 'boolean', default: false },
@@ -89,6 +94,7 @@ function parseOptions(): RunnerOptions | undefined {
     envVars: values['env-vars'],
     stores: values.stores,
     faults: values.faults,
+    listPendingDeletion: parseListPendingDeletion(values['list-pending-deletion']),
     times,
     report: values.report,
     aws: values.aws,
@@ -132,7 +138,12 @@ async function useLocalServers(
       ? []
       : await withOptionFile(options.spelled('faults'), options.faults, readFaultsFile);
   const tables = tablesOf(fn, envFile, process.env);
-  const servers = await startLocalServers({ stores, faults, tables });
+  const servers = await startLocalServers({
+    stores,
+    faults,
+    tables,
+    listPendingDeletion: options.listPendingDeletion,
+  });
   const { emulator, dynamo } = servers;
   const env = localEnvironment(fn, envFile, process.env, {
     region: where.region,
@@ -144,7 +155,8 @@ async function useLocalServers(
   say(
     `emulator ${emulator.url} with ${stores.length} stores of ${where.accountId}/${where.region}` +
       (faults.length > 0 ? `, ${faults.length} fault rule(s)` : '') +
-      (dynamo ? `; DynamoDB ${dynamo.endpoint} table ${tables.join(', ')}` : ''),
+      (options.listPendingDeletion ? '' : ', PENDING_DELETION stores not listed') +
+      (dynamo ? `; DynamoDB ${dynamo.endpoint} tables ${dynamo.tables.join(', ')}` : ''),
   );
   return { where, servers };
 }

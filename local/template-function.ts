@@ -1,7 +1,8 @@
 /**
  * What `sam local invoke` reads of the function in template.yaml, resolved the way SAM CLI
  * resolves a template for local runs: a `!Ref` to a parameter is its default, a `!Ref` to a
- * resource is the resource's logical id, `!FindInMap` looks in the mappings. A reader for this
+ * resource is the resource's logical id, `!FindInMap` looks in the mappings, `!GetAtt <id>.Arn`
+ * of a resource SAM generates is a Lambda ARN named after it. A reader for this
  * template's block style, not a YAML parser: the template test checks it against the SAM
  * translator's output.
  */
@@ -76,6 +77,17 @@ const flowList = (value: string): string[] =>
     .map((item) => unquote(item.trim()))
     .filter((item) => item !== '');
 
+/** sam local's default account and region (its pseudo parameters when none are given). */
+const SAM_LOCAL_PSEUDO = { accountId: '123456789012', region: 'us-east-1' } as const;
+
+/**
+ * `!GetAtt <id>.Arn` of a resource the SAM template does not hold (one SAM generates, like the
+ * function's role): sam local resolves it before the transform, with its default ARN resolver,
+ * to a Lambda function ARN named after the logical id.
+ */
+const samLocalArn = (logicalId: string): string =>
+  `arn:aws:lambda:${SAM_LOCAL_PSEUDO.region}:${SAM_LOCAL_PSEUDO.accountId}:function:${logicalId}`;
+
 /** A value as sam local resolves it; throws for what this reader does not know. */
 function resolver(root: Node) {
   const parameters = child(root, 'Parameters');
@@ -89,6 +101,8 @@ function resolver(root: Node) {
       if (child(resources, ref) !== undefined) return ref;
       throw new Error(`template.yaml: !Ref ${ref} names no parameter or resource`);
     }
+    const arnOf = /^!GetAtt\s+(\w+)\.Arn$/.exec(value)?.[1];
+    if (arnOf !== undefined && child(resources, arnOf) === undefined) return samLocalArn(arnOf);
     const findInMap = /^!FindInMap\s+\[(.*)\]$/.exec(value)?.[1];
     if (findInMap !== undefined) {
       const [map = '', top = '', second = ''] = findInMap.split(',').map((a) => resolve(a.trim()));

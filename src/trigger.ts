@@ -1,97 +1,38 @@
+import { readCloudTrailRecord } from './cloudtrail-record.js';
 import { InvalidTriggerError } from './errors.js';
-import { findStoreArns, isStoreReference } from './identifiers.js';
-import type { Actor, ResumeRequest } from './types.js';
+import { findStoreArns } from './identifiers.js';
+import {
+  baselineThroughSns,
+  isBaselineRequest,
+  isRequestObject,
+  parseBaselineRequest,
+  parseRequestObject,
+} from './request-object.js';
+import type { Json } from './trigger-fields.js';
+import { isObject, optionalString } from './trigger-fields.js';
+import type { ResumeRequest } from './types.js';
+
+export { STORE_EVENT_NAMES, TRAIL_EVENT_NAMES } from './cloudtrail-record.js';
 
 /**
  * Turns any supported event into one `ResumeRequest`. No I/O.
  * Lenient where real senders are sloppy, strict on identifiers and request objects.
+ * `evidence` is `trusted` only for what only AWS or a direct invoker can send: a CloudTrail
+ * record delivered by EventBridge itself, and a direct invoke. Anything through SNS is an alert.
  */
 export function parseTrigger(event: unknown): ResumeRequest {
   if (!isObject(event)) throw new InvalidTriggerError('event', 'must be a JSON object');
   if ('Records' in event) return parseSnsDelivery(event.Records);
   if (isEventBridgeEvent(event)) return parseEventBridge(event, 'event');
   if (event.source === 'aws.cloudwatch' && 'alarmData' in event) return parseAlarmAction(event);
+  if (isBaselineRequest(event)) return parseBaselineRequest(event, 'event');
   return parseRequestObject(event, 'event', 'manual');
 }
 
-type Json = Record<string, unknown>;
-
-const REQUEST_KEYS = ['eventDataStore', 'eventDataStores', 'dryRun', 'reason', 'executionId'];
-const MAX_NAMED_STORES = 100;
-const STOP_EVENT = 'StopEventDataStoreIngestion';
 const API_CALL = 'AWS API Call via CloudTrail';
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isEventBridgeEvent(value: Json): boolean {
   return typeof value['detail-type'] === 'string' && typeof value.source === 'string';
-}
-
-function optionalString(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new InvalidTriggerError(field, 'must be a string');
-  return value;
-}
-
-function identifier(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw new InvalidTriggerError(field, 'must be a string');
-  const trimmed = value.trim();
-  if (!isStoreReference(trimmed)) {
-    throw new InvalidTriggerError(
-      field,
-      `"${trimmed.slice(0, 300)}" is not an event data store ARN or ID (3-256 characters of [a-zA-Z0-9._/-:]: arn:<partition>:cloudtrail:<region>:<account>:eventdatastore/<id>, or the ID alone)`,
-    );
-  }
-  return trimmed;
-}
-
-/** Direct invoke, Scheduler custom input, or a request object sent through SNS. */
-function parseRequestObject(event: Json, path: string, kind: 'manual' | 'incident'): ResumeRequest {
-  const unknownKey = Object.keys(event).find((key) => !REQUEST_KEYS.includes(key));
-  if (unknownKey !== undefined) {
-    throw new InvalidTriggerError(
-      `${path}.${unknownKey}`,
-      `unknown field; a request object may hold only ${REQUEST_KEYS.join(', ')}`,
-    );
-  }
-  if (event.eventDataStore !== undefined && event.eventDataStores !== undefined) {
-    throw new InvalidTriggerError(
-      `${path}.eventDataStores`,
-      'give eventDataStore or eventDataStores, not both',
-    );
-  }
-  let scope: ResumeRequest['scope'] = 'managed';
-  if (event.eventDataStore !== undefined) {
-    scope = [identifier(event.eventDataStore, `${path}.eventDataStore`)];
-  } else if (event.eventDataStores !== undefined) {
-    const list = event.eventDataStores;
-    if (!Array.isArray(list) || list.length === 0 || list.length > MAX_NAMED_STORES) {
-      throw new InvalidTriggerError(
-        `${path}.eventDataStores`,
-        `must be a list of 1 to ${MAX_NAMED_STORES} identifiers`,
-      );
-    }
-    scope = [...new Set(list.map((item, i) => identifier(item, `${path}.eventDataStores[${i}]`)))];
-  }
-  if (event.dryRun !== undefined && typeof event.dryRun !== 'boolean') {
-    throw new InvalidTriggerError(`${path}.dryRun`, 'must be true or false');
-  }
-  const executionId = optionalString(event.executionId, `${path}.executionId`)?.trim();
-  if (executionId !== undefined && (executionId === '' || executionId.length > 256)) {
-    throw new InvalidTriggerError(`${path}.executionId`, 'must be 1 to 256 characters');
-  }
-  const note = optionalString(event.reason, `${path}.reason`);
-  return {
-    kind: kind === 'manual' && executionId !== undefined ? 'schedule' : kind,
-    scope,
-    source:
-      kind === 'manual' ? (executionId !== undefined ? 'aws.scheduler' : 'direct') : 'aws.sns',
-    ...(executionId !== undefined && { deliveryId: executionId }),
-    ...(event.dryRun === true && { dryRun: true }),
-    ...(note !== undefined && { note: note.slice(0, 500) }),
-  };
 }
 
 function parseEventBridge(event: Json, path: string): ResumeRequest {
@@ -100,40 +41,22 @@ function parseEventBridge(event: Json, path: string): ResumeRequest {
   const id = optionalString(event.id, `${path}.id`);
   const withId = id === undefined ? {} : { deliveryId: id };
   if (detailType === 'Scheduled Event' && (source === 'aws.events' || source === 'aws.scheduler')) {
-    return { kind: 'schedule', scope: 'managed', source, ...withId };
+    return { kind: 'schedule', scope: 'managed', source, evidence: 'alert', ...withId };
   }
   const detail = event.detail;
   if (detailType !== API_CALL || !isObject(detail)) {
-    return { kind: 'incident', scope: 'managed', source, ...withId };
+    return { kind: 'incident', scope: 'managed', source, evidence: 'alert', ...withId };
   }
-  // A CloudTrail record: its eventID is the same whichever path (rule or SNS) brought it.
-  const eventId = optionalString(detail.eventID, `${path}.detail.eventID`);
-  const actor = readActor(detail.userIdentity);
-  const base = {
-    kind: 'incident' as const,
+  const { eventId, ...reading } = readCloudTrailRecord(detail, `${path}.detail`);
+  return {
+    kind: 'incident',
     source,
+    // Only AWS can put an event of source aws.cloudtrail on EventBridge.
+    evidence: source === 'aws.cloudtrail' ? 'trusted' : 'alert',
+    // A CloudTrail record: its eventID is the same whichever path (rule or SNS) brought it.
     ...(eventId === undefined ? withId : { deliveryId: eventId }),
-    ...(actor !== undefined && { actor }),
+    ...reading,
   };
-  if (detail.eventName !== STOP_EVENT) return { ...base, scope: 'managed' };
-
-  const params = detail.requestParameters;
-  const named = isObject(params) ? params.eventDataStore : undefined;
-  const failed = detail.errorCode !== undefined && detail.errorCode !== null;
-  // A failed stop changed nothing, even when the record does not say which store it named.
-  if (named === undefined || named === null) return { ...base, scope: failed ? [] : 'managed' };
-  const store = identifier(named, `${path}.detail.requestParameters.eventDataStore`);
-  // The stop failed: the store is still ingesting; it is reported, never acted on.
-  if (failed) return { ...base, scope: [], failedStops: [store] };
-  return { ...base, scope: [store] };
-}
-
-function readActor(identity: unknown): Actor | undefined {
-  if (!isObject(identity) || typeof identity.arn !== 'string') return undefined;
-  const context = identity.sessionContext;
-  const issuer = isObject(context) ? context.sessionIssuer : undefined;
-  const roleArn = isObject(issuer) && typeof issuer.arn === 'string' ? issuer.arn : undefined;
-  return roleArn === undefined ? { arn: identity.arn } : { arn: identity.arn, roleArn };
 }
 
 /** A CloudWatch alarm's Lambda action: ALARM means act on every managed store. */
@@ -150,6 +73,7 @@ function parseAlarmAction(event: Json): ResumeRequest {
     kind: 'incident',
     source: 'aws.cloudwatch',
     scope: value === 'ALARM' ? 'managed' : [],
+    evidence: 'alert',
     ...(alarmArn !== undefined && { deliveryId: `${alarmArn}#${at ?? value}` }),
   };
 }
@@ -173,7 +97,13 @@ function parseSnsRecord(record: unknown, path: string): ResumeRequest {
   const messageId = optionalString(sns.MessageId, `${path}.Sns.MessageId`);
   const request = parseSnsMessage(message, `${path}.Sns.Message`);
   const deliveryId = request.deliveryId ?? messageId;
-  return { ...request, kind: 'incident', ...(deliveryId !== undefined && { deliveryId }) };
+  return {
+    ...request,
+    kind: 'incident',
+    // Anyone allowed to publish to the topic can write any message, a CloudTrail record too.
+    evidence: 'alert',
+    ...(deliveryId !== undefined && { deliveryId }),
+  };
 }
 
 function parseSnsMessage(message: string, path: string): ResumeRequest {
@@ -194,9 +124,8 @@ function parseSnsMessage(message: string, path: string): ResumeRequest {
         scope: parsed.NewStateValue === 'ALARM' ? 'managed' : [],
       };
     }
-    if (Object.keys(parsed).every((key) => REQUEST_KEYS.includes(key))) {
-      return parseRequestObject(parsed, path, 'incident');
-    }
+    if (isBaselineRequest(parsed)) throw baselineThroughSns(path);
+    if (isRequestObject(parsed)) return parseRequestObject(parsed, path, 'incident');
   }
   const arns = findStoreArns(message);
   return { kind: 'incident', source: 'aws.sns', scope: arns.length > 0 ? arns : 'managed' };
@@ -210,7 +139,7 @@ function tryParseJson(text: string): unknown {
   }
 }
 
-/** Several SNS records in one delivery: each counts. */
+/** Several SNS records in one delivery: each counts; what is one record's alone is dropped. */
 function mergeRequests(first: ResumeRequest, rest: readonly ResumeRequest[]): ResumeRequest {
   const requests = [first, ...rest];
   const scope = requests.some((r) => r.scope === 'managed')
@@ -223,6 +152,7 @@ function mergeRequests(first: ResumeRequest, rest: readonly ResumeRequest[]): Re
     kind: 'incident',
     source: 'aws.sns',
     scope,
+    evidence: 'alert',
     // Only a delivery whose every record is identifiable can be recognised when it comes again.
     ...(ids.every((id) => id !== undefined) && { deliveryId: [...new Set(ids)].sort().join(',') }),
     // One actor for the whole delivery, or none (then no stop counts as authorized).

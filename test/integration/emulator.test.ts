@@ -330,7 +330,7 @@ describe('Emulator: ListEventDataStores', () => {
     }
 
     // Assess
-    expect(pages.map((page) => page.length)).toEqual([4, 2]);
+    expect(pages.map((page) => page.length)).toEqual([4, 3]);
     expect(pages.flat()).toEqual(stores.map((store) => store.EventDataStoreArn));
     expect(emu.calls).toHaveLength(2);
   });

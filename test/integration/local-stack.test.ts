@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { CloudTrailClient, ListEventDataStoresCommand } from '@aws-sdk/client-cloudtrail';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '../../local/local-servers.js';
 import { type StackProcess, startStackProcess } from '../support/local-stack-process.js';
@@ -57,7 +57,7 @@ describe('npm run local-stack', () => {
     );
   });
 
-  it('serves the stores moved to the account sam local gives the function, and env.json’s table', async () => {
+  it('serves the stores moved to the account sam local gives the function, and env.json’s tables', async () => {
     // Prepare
     stack = await startStackProcess(['--port', '0']);
     const dynamo = new DynamoDBClient({
@@ -69,12 +69,32 @@ describe('npm run local-stack', () => {
     // Act
     const arns = await storeArns(stack.cloudtrail);
     const { TableNames } = await dynamo.send(new ListTablesCommand({}));
+    const { Table: state } = await dynamo.send(
+      new DescribeTableCommand({ TableName: 'lake-ingestion-guard-state' }),
+    );
     dynamo.destroy();
 
     // Assess
-    expect(arns).toHaveLength(6);
+    expect(arns).toHaveLength(7);
     expect(arns.every((arn) => arn.split(':')[4] === '012345678912')).toBe(true);
-    expect(TableNames).toEqual(['lake-ingestion-guard-idempotency']);
+    expect(TableNames?.sort()).toEqual([
+      'lake-ingestion-guard-idempotency',
+      'lake-ingestion-guard-state',
+    ]);
+    expect(stack.stdout).toContain(
+      'tables: lake-ingestion-guard-idempotency, lake-ingestion-guard-state',
+    );
+    expect(state?.KeySchema).toEqual([{ AttributeName: 'storeArn', KeyType: 'HASH' }]);
+  });
+
+  it('leaves the deleted store out of the listing with --list-pending-deletion=false', async () => {
+    // Act
+    stack = await startStackProcess(['--port', '0', '--list-pending-deletion=false']);
+
+    // Assess
+    const arns = await storeArns(stack.cloudtrail);
+    expect(arns).toHaveLength(6);
+    expect(arns.some((arn) => arn.endsWith('/c4d2e3f4-7a8b-4c9d-8e0f-2a3b4c5d6e7f'))).toBe(false);
   });
 
   it('moves the stores to --account', async () => {

@@ -38,6 +38,7 @@ const ARN = {
   insights: storeArn('d4e5f6a7-8e5d-4f4b-8c6a-3b0d4e5f6071'),
   costLab: storeArn('e5f6a7b8-9f6e-4a5c-9d7b-4c1e5f607182'),
   org: storeArn('f6a7b8c9-a07f-4b6d-8e8c-5d2f60718293'),
+  deleted: storeArn('c4d2e3f4-7a8b-4c9d-8e0f-2a3b4c5d6e7f'),
 } as const;
 const ALL_ARNS = SAMPLES.map((store) => store.EventDataStoreArn);
 
@@ -53,8 +54,8 @@ const RESUME_MANAGED: Call[] = [
   call(START, ARN.securityAudit),
   call(GET, ARN.securityAudit),
 ];
-const DESCRIBE_OTHERS: Call[] = [ARN.network, ARN.insights, ARN.costLab, ARN.org].map((arn) =>
-  call(GET, arn),
+const DESCRIBE_OTHERS: Call[] = [ARN.network, ARN.insights, ARN.costLab, ARN.org, ARN.deleted].map(
+  (arn) => call(GET, arn),
 );
 
 function sample(arn: string): StoreInput {
@@ -86,6 +87,7 @@ const SWEEP_SKIPS = [
   skipped(ARN.insights, 'unsupported-category'),
   skipped(ARN.costLab, 'exempt'),
   skipped(ARN.org, 'already-ingesting'),
+  skipped(ARN.deleted, 'pending-deletion'),
 ];
 
 interface Expectation {

@@ -12,6 +12,9 @@ import { logLines, resultLines, runRunner } from '../support/run-runner.js';
 const MANAGED_ARN =
   'arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
 const START = 'StartEventDataStoreIngestion';
+/** The sample store an attacker deleted (local/stores.json). */
+const DELETED_ARN =
+  'arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/c4d2e3f4-7a8b-4c9d-8e0f-2a3b4c5d6e7f';
 
 interface Report {
   invocations: { result: unknown; error: Record<string, unknown> | null }[];
@@ -89,7 +92,7 @@ describe('The local runner (npm start)', () => {
       eventDataStore: MANAGED_ARN,
       outcome: 'ok',
     });
-    expect(report.stores).toHaveLength(6);
+    expect(report.stores).toHaveLength(7);
     const managed = report.stores.find((s) => s.EventDataStoreArn === MANAGED_ARN);
     expect(['STARTING_INGESTION', 'ENABLED']).toContain(managed?.Status);
     expect(managed?.Tags).toContainEqual({ Key: 'ingestion-guard:managed', Value: 'true' });
@@ -203,6 +206,47 @@ describe('The local runner (npm start)', () => {
     );
   });
 
+  it.each([
+    [[], true],
+    [['--list-pending-deletion=false'], false],
+  ])(
+    'shows a sweep the deleted store as the emulator lists it (%j): listed %s',
+    async (options, listed) => {
+      // Prepare
+      const path = join(dir, `sweep-${listed}.json`);
+
+      // Act
+      const run = await runRunner([
+        '-e',
+        'events/schedule-scheduler-default.json',
+        '--report',
+        path,
+        ...options,
+      ]);
+
+      // Assess: unlisted, the sweep never learns of it (only a registry of known stores could)
+      expect(run.code).toBe(0);
+      expect(storeOf(resultLines(run)[0], DELETED_ARN)).toEqual(
+        listed
+          ? expect.objectContaining({ action: 'skipped', reason: 'pending-deletion' })
+          : undefined,
+      );
+      const report = await readReport(path);
+      expect(report.stores.find((s) => s.EventDataStoreArn === DELETED_ARN)?.Status).toBe(
+        'PENDING_DELETION',
+      );
+    },
+  );
+
+  it('exits 2 naming --list-pending-deletion when it is neither true nor false', async () => {
+    // Act
+    const run = await runRunner(['--list-pending-deletion=no']);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--list-pending-deletion must be true or false, got "no"');
+  });
+
   it('prints its usage on stderr and exits 0 with --help', async () => {
     // Prepare, Act
     const run = await runRunner(['--help']);
@@ -211,7 +255,15 @@ describe('The local runner (npm start)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('Usage: npm start -- [options]');
-    for (const option of ['--event', '--env-vars', '--stores', '--faults', '--times', '--report']) {
+    for (const option of [
+      '--event',
+      '--env-vars',
+      '--stores',
+      '--faults',
+      '--list-pending-deletion=false',
+      '--times',
+      '--report',
+    ]) {
       expect(run.stderr).toContain(option);
     }
   });

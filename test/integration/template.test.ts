@@ -13,6 +13,8 @@ import { matchesEventPattern } from '../support/event-pattern.js';
 import {
   at,
   type CfnTemplate,
+  conditionHolds,
+  dependencyCycle,
   grantLines,
   inlineStatements,
   onlyResource,
@@ -26,6 +28,7 @@ import {
   TEMPLATE_PATH,
   type TranslatedTemplate,
   translateTemplate,
+  withConditions,
 } from '../support/template.js';
 
 const FUNCTION_ID = 'IngestionGuardFunction';
@@ -34,13 +37,28 @@ const POWERTOOLS_VARS = [
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_METRICS_NAMESPACE',
 ] as const;
-/** The rule the template must hold: successful stops only. */
-const STOP_PATTERN = {
+/** The CloudTrail calls the rule sends to the function: those that can blind a store or a trail. */
+const RULE_EVENT_NAMES = [
+  'StopEventDataStoreIngestion',
+  'DeleteEventDataStore',
+  'UpdateEventDataStore',
+  'RestoreEventDataStore',
+  'AddTags',
+  'RemoveTags',
+  'EnableFederation',
+  'DisableFederation',
+  'StopLogging',
+  'DeleteTrail',
+  'UpdateTrail',
+  'PutEventSelectors',
+];
+/** The rule the template must hold: those calls, successful ones only. */
+const RULE_PATTERN = {
   source: ['aws.cloudtrail'],
   'detail-type': ['AWS API Call via CloudTrail'],
   detail: {
     eventSource: ['cloudtrail.amazonaws.com'],
-    eventName: ['StopEventDataStoreIngestion'],
+    eventName: RULE_EVENT_NAMES,
     errorCode: [{ exists: false }],
   },
 };
@@ -49,12 +67,28 @@ const STORES_ARN = {
   'Fn::Sub': 'arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:eventdatastore/*',
 };
 const TABLE_ARN = { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] };
+const STATE_TABLE_ARN = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
 const DLQ_ARN = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
 const FUNCTION_ARN = { 'Fn::GetAtt': [FUNCTION_ID, 'Arn'] };
 const ALERT_TOPIC_ARN = {
   'Fn::If': ['CreateAlertTopic', { Ref: 'AlertTopic' }, { Ref: 'ExistingAlertTopicArn' }],
 };
 const IDEMPOTENCY_ITEM_ACTIONS = ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'];
+/** The CloudTrail actions granted only when the setting that uses them is on. */
+const OPT_IN_ACTIONS = {
+  RestoreDeleted: 'cloudtrail:RestoreEventDataStore',
+  EnforceTerminationProtection: 'cloudtrail:UpdateEventDataStore',
+} as const;
+const EVERY_OPT_IN_ON = { RestoreDeleted: 'true', EnforceTerminationProtection: 'true' };
+/** lib-dynamodb's command names, as the DynamoDB actions they send. */
+const DOCUMENT_ACTIONS: Record<string, string> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  Scan: 'Scan',
+  Query: 'Query',
+};
 
 // One transform for the whole file; a missing tool fails every test that needs it, by name.
 let translated: TranslatedTemplate | undefined;
@@ -76,12 +110,26 @@ const lambdaSubscriptions = (): unknown[] =>
   resourcesOfType(cfn(), 'AWS::SNS::Subscription')
     .map(([, item]) => item.Properties)
     .filter((properties) => at(properties, 'Protocol') === 'lambda');
-const actionsOf = (service: string): string[] =>
-  inlineStatements(functionRole())
+/** The function role's statements as deployed with these parameter values (else the defaults). */
+const deployedStatements = (parameters: Record<string, string> = {}) =>
+  withConditions(cfn(), inlineStatements(functionRole()), parameters) as ReturnType<
+    typeof inlineStatements
+  >;
+const actionsOf = (service: string, parameters: Record<string, string> = {}): string[] =>
+  deployedStatements(parameters)
     .flatMap((statement) =>
       typeof statement.Action === 'string' ? [statement.Action] : statement.Action,
     )
     .filter((action) => action.startsWith(`${service}:`))
+    .sort();
+const actionsOn = (service: string, resource: unknown, parameters: Record<string, string> = {}) =>
+  deployedStatements(parameters)
+    .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(resource))
+    .flatMap((statement) =>
+      typeof statement.Action === 'string' ? [statement.Action] : statement.Action,
+    )
+    .filter((action) => action.startsWith(`${service}:`))
+    .map((action) => action.slice(service.length + 1))
     .sort();
 
 describe('Template: cfn-lint', () => {
@@ -213,12 +261,12 @@ describe('Template: the SAM transform', () => {
     );
   });
 
-  it('sends successful StopEventDataStoreIngestion calls to the function with the reference pattern', () => {
+  it('sends the successful CloudTrail calls that can blind a store or a trail to the function with the reference pattern', () => {
     // Act
     const { id, resource: rule } = onlyResource(cfn(), 'AWS::Events::Rule');
 
     // Assess
-    expect(at(rule.Properties, 'EventPattern')).toEqual(STOP_PATTERN);
+    expect(at(rule.Properties, 'EventPattern')).toEqual(RULE_PATTERN);
     expect(at(rule.Properties, 'Name')).toBeUndefined();
     expect(at(rule.Properties, 'Targets')).toEqual([
       expect.objectContaining({
@@ -261,6 +309,38 @@ describe('Template: the SAM transform', () => {
     expect(functionVariables().IDEMPOTENCY_TABLE).toEqual({ Ref: 'IdempotencyTable' });
   });
 
+  it('keeps the baselines in an on-demand, encrypted, recoverable table keyed on storeArn, kept when the stack goes', () => {
+    // Act
+    const table = resource(cfn(), 'StateTable');
+
+    // Assess
+    expect(table).toMatchObject({
+      Type: 'AWS::DynamoDB::Table',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(table.Properties).toEqual({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'storeArn', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'storeArn', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(functionVariables().STATE_TABLE).toEqual({ Ref: 'StateTable' });
+  });
+
+  it("tells the function its own role, SAM's, without a circular dependency", () => {
+    // Act
+    const roleArn = functionVariables().GUARD_ROLE_ARN;
+
+    // Assess
+    expect(roleArn).toEqual({
+      'Fn::GetAtt': [at(functionProperties(), 'Role', 'Fn::GetAtt', 0), 'Arn'],
+    });
+    expect(functionRole().Type).toBe('AWS::IAM::Role');
+    expect(dependencyCycle(cfn())).toEqual([]);
+  });
+
   it('sends failed asynchronous invocations to the encrypted dead-letter queue', () => {
     // Act
     const { resource: invokeConfig } = onlyResource(cfn(), 'AWS::Lambda::EventInvokeConfig');
@@ -282,7 +362,7 @@ describe('Template: the SAM transform', () => {
     );
   });
 
-  it('alarms on function errors, dead-letter queue depth, ResumeFailures and every resume, on the alarm topic', () => {
+  it('alarms on function errors, dead-letter queue depth, ResumeFailures, every resume, every drift finding and every restore, on the alarm topic', () => {
     // Act
     const alarms = resourcesOfType(cfn(), 'AWS::CloudWatch::Alarm').map(
       ([, alarm]) => alarm.Properties,
@@ -313,11 +393,30 @@ describe('Template: the SAM transform', () => {
           'StoresResumed',
           [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
         ],
+        [
+          { Ref: 'MetricsNamespace' },
+          'DriftFindings',
+          [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
+        ],
+        [
+          { Ref: 'MetricsNamespace' },
+          'StoresRestored',
+          [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
+        ],
       ]),
     );
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(at(alarm, 'AlarmActions')).toEqual([{ Ref: 'AlarmTopic' }]);
+    }
+    for (const id of ['DriftFindingsAlarm', 'StoresRestoredAlarm']) {
+      expect(resource(cfn(), id).Properties, id).toMatchObject({
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
     }
     // The custom metric is the one Powertools emits: its namespace and service dimension.
     expect(functionVariables()).toMatchObject({
@@ -331,23 +430,88 @@ describe('Template: the SAM transform', () => {
   });
 
   it('grants the function only its CloudTrail, DynamoDB and dead-letter actions, on its own resources', () => {
-    // Act
+    // Act: deployed with the defaults
     const role = functionRole();
 
     // Assess
-    expect(grantLines(inlineStatements(role))).toEqual(
+    expect(grantLines(deployedStatements())).toEqual(
       [
         ...['GetEventDataStore', 'ListTags', 'StartEventDataStoreIngestion'].map(
           (op) => `cloudtrail:${op} on ${JSON.stringify(STORES_ARN)}`,
         ),
         'cloudtrail:ListEventDataStores on "*"',
         ...IDEMPOTENCY_ITEM_ACTIONS.map((op) => `dynamodb:${op} on ${JSON.stringify(TABLE_ARN)}`),
+        ...['GetItem', 'UpdateItem', 'Scan'].map(
+          (op) => `dynamodb:${op} on ${JSON.stringify(STATE_TABLE_ARN)}`,
+        ),
         `sqs:SendMessage on ${JSON.stringify(DLQ_ARN)}`,
       ].sort(),
     );
     expect(at(role.Properties, 'ManagedPolicyArns')).toEqual([
       'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
     ]);
+  });
+
+  it.each([
+    ['false', 'false'],
+    ['true', 'false'],
+    ['false', 'true'],
+    ['true', 'true'],
+  ])(
+    'grants RestoreEventDataStore only with RestoreDeleted=true and UpdateEventDataStore only with EnforceTerminationProtection=true (%s, %s)',
+    (restoreDeleted, enforceProtection) => {
+      // Prepare
+      const parameters = {
+        RestoreDeleted: restoreDeleted,
+        EnforceTerminationProtection: enforceProtection,
+      };
+      const expected = [
+        ...(restoreDeleted === 'true' ? [OPT_IN_ACTIONS.RestoreDeleted] : []),
+        ...(enforceProtection === 'true' ? [OPT_IN_ACTIONS.EnforceTerminationProtection] : []),
+      ];
+
+      // Act
+      const lines = grantLines(deployedStatements(parameters));
+
+      // Assess: on the account's and region's stores, like the Start permission
+      const optIn = lines.filter((line) =>
+        Object.values(OPT_IN_ACTIONS).some((action) => line.startsWith(`${action} `)),
+      );
+      expect(optIn).toEqual(
+        expected.map((action) => `${action} on ${JSON.stringify(STORES_ARN)}`).sort(),
+      );
+      expect(lines).toContain(
+        `cloudtrail:StartEventDataStoreIngestion on ${JSON.stringify(STORES_ARN)}`,
+      );
+    },
+  );
+
+  it('reads the opt-in settings as the function does: only "true" turns them on', () => {
+    // Act
+    const holds = (condition: string, value: string) =>
+      conditionHolds(sam(), condition, {
+        RestoreDeleted: value,
+        EnforceTerminationProtection: value,
+      });
+
+    // Assess
+    expect(sam().Parameters?.RestoreDeleted?.AllowedValues).toEqual(['false', 'true']);
+    expect(sam().Parameters?.EnforceTerminationProtection?.AllowedValues).toEqual([
+      'false',
+      'true',
+    ]);
+    expect([
+      holds('RestoresDeletedStores', 'true'),
+      holds('RestoresDeletedStores', 'false'),
+    ]).toEqual([true, false]);
+    expect([
+      holds('EnforcesTerminationProtection', 'true'),
+      holds('EnforcesTerminationProtection', 'false'),
+    ]).toEqual([true, false]);
+    expect(functionVariables()).toMatchObject({
+      RESTORE_DELETED: { Ref: 'RestoreDeleted' },
+      ENFORCE_TERMINATION_PROTECTION: { Ref: 'EnforceTerminationProtection' },
+    });
   });
 
   it('names no resource, so that stacks in many accounts and regions never collide', () => {
@@ -390,6 +554,71 @@ describe('Template: the SAM transform', () => {
     expect(JSON.stringify(sam().Rules)).toContain('{"Ref":"OptInTag"}');
   });
 
+  it('shows every parameter in exactly one group of the console, and marks AuthorizedStoppers deprecated', () => {
+    // Prepare
+    const groups = at(sam(), 'Metadata', 'AWS::CloudFormation::Interface', 'ParameterGroups') as {
+      Parameters: string[];
+    }[];
+
+    // Act
+    const grouped = groups.flatMap((group) => group.Parameters);
+
+    // Assess
+    expect([...grouped].sort()).toEqual(Object.keys(sam().Parameters ?? {}).sort());
+    expect(new Set(grouped).size).toBe(grouped.length);
+    expect(sam().Parameters?.AuthorizedStoppers?.Description).toMatch(
+      /^Deprecated: use AuthorizedActors/,
+    );
+    expect(functionVariables()).toMatchObject({
+      AUTHORIZED_ACTORS: { Ref: 'AuthorizedActors' },
+      AUTHORIZED_STOPPERS: { Ref: 'AuthorizedStoppers' },
+    });
+  });
+
+  it("bounds every number parameter as the function's configuration does", () => {
+    // Prepare: each variable set from a number parameter, with the parameter's bounds
+    const numbers = Object.entries(functionVariables()).flatMap(([variable, value]) => {
+      const parameter = sam().Parameters?.[String(at(value, 'Ref'))];
+      return parameter?.Type === 'Number' && parameter.MinValue !== undefined
+        ? [{ variable, min: parameter.MinValue, max: parameter.MaxValue ?? Number.NaN }]
+        : [];
+    });
+    const accepts = (variable: string, value: number) => {
+      try {
+        // The backoff's base and cap bound each other: the other one is left widest.
+        const widest = { RETRY_BASE_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '300000' };
+        readConfig({
+          AWS_REGION: 'us-east-1',
+          OPT_IN_TAG: 'a=b',
+          ...widest,
+          [variable]: String(value),
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    // Act
+    const verdicts = numbers.map(({ variable, min, max }) => [
+      variable,
+      [
+        accepts(variable, min - 1),
+        accepts(variable, min),
+        accepts(variable, max),
+        accepts(variable, max + 1),
+      ],
+    ]);
+
+    // Assess
+    expect(numbers.map(({ variable }) => variable)).toEqual(
+      expect.arrayContaining(['MAX_EXEMPTION_HOURS', 'RESTOP_THRESHOLD', 'RESTOP_WINDOW_MINUTES']),
+    );
+    expect(Object.fromEntries(verdicts)).toEqual(
+      Object.fromEntries(numbers.map(({ variable }) => [variable, [false, true, true, false]])),
+    );
+  });
+
   it('outputs the function, the topics, the table, the dead-letter queue and the schedule', () => {
     // Act
     const outputs = cfn().Outputs ?? {};
@@ -403,6 +632,7 @@ describe('Template: the SAM transform', () => {
       AlertTopicArn: ALERT_TOPIC_ARN,
       AlarmTopicArn: { Ref: 'AlarmTopic' },
       IdempotencyTableName: { Ref: 'IdempotencyTable' },
+      StateTableName: { Ref: 'StateTable' },
       DeadLetterQueueUrl: { Ref: 'DeadLetterQueue' },
       DeadLetterQueueArn: DLQ_ARN,
       ScheduleName: { Ref: scheduleId },
@@ -468,11 +698,21 @@ describe('Template: consistency with the code', () => {
   });
 
   it('is read by the local runner as sam local resolves it (the translator says what it holds)', () => {
-    // Prepare: a parameter's Ref is its default, a resource's its logical id, FindInMap the map
+    // Prepare: a parameter's Ref is its default, a resource's its logical id, FindInMap the map,
+    // and GetAtt Arn of what the SAM template does not hold the Lambda ARN of its logical id in
+    // sam local's default account and region
     const parameters = sam().Parameters ?? {};
     const resolve = (value: unknown): unknown => {
       const ref = at(value, 'Ref');
       if (typeof ref === 'string') return String(parameters[ref]?.Default ?? ref);
+      const getAtt = at(value, 'Fn::GetAtt');
+      if (
+        Array.isArray(getAtt) &&
+        getAtt[1] === 'Arn' &&
+        sam().Resources[getAtt[0]] === undefined
+      ) {
+        return `arn:aws:lambda:us-east-1:123456789012:function:${getAtt[0]}`;
+      }
       const find = at(value, 'Fn::FindInMap');
       if (Array.isArray(find)) {
         const [map, top, second] = find.map(resolve) as string[];
@@ -521,8 +761,9 @@ describe('Template: consistency with the code', () => {
         String(parameters[parameterOf(variable)]?.Default),
       ]),
     );
+    const fromResources = ['IDEMPOTENCY_TABLE', 'STATE_TABLE', 'GUARD_ROLE_ARN'];
     const unset = ENV_VARS.filter(
-      (variable) => !(variable in DEFAULTS) && variable !== 'IDEMPOTENCY_TABLE',
+      (variable) => !(variable in DEFAULTS) && !fromResources.includes(variable),
     );
 
     // Assess
@@ -531,7 +772,14 @@ describe('Template: consistency with the code', () => {
         Object.entries(DEFAULTS).map(([variable, value]) => [variable, String(value)]),
       ),
     );
-    expect(unset).toEqual(['MANAGED_EVENT_DATA_STORES', 'OPT_IN_TAG', 'AUTHORIZED_STOPPERS']);
+    expect(unset).toEqual([
+      'MANAGED_EVENT_DATA_STORES',
+      'OPT_IN_TAG',
+      'AUTHORIZED_ACTORS',
+      'AUTHORIZED_STOPPERS',
+      'NOTIFY_TOPIC_ARN',
+      'NOTIFY_EVENT_BUS',
+    ]);
     for (const variable of unset) {
       expect(parameters[parameterOf(variable)]?.Default, variable).toBe('');
     }
@@ -557,7 +805,7 @@ describe('Template: consistency with the code', () => {
     ).not.toThrow();
   });
 
-  it('grants exactly the CloudTrail actions the code sends', () => {
+  it('grants exactly the CloudTrail actions the code sends, those of the opt-in settings only when on', () => {
     // Prepare
     const sources = readSources('src');
 
@@ -573,13 +821,19 @@ describe('Template: consistency with the code', () => {
       ),
     ].map((op) => `cloudtrail:${op}`);
 
-    // Assess
+    // Assess: every setting on, the opt-in actions are granted whether or not code sends them yet
+    const optIn: readonly string[] = Object.values(OPT_IN_ACTIONS);
     expect(importers.map(({ file }) => file)).toContain(path.join('src', 'cloudtrail.ts'));
     expect(sent.length).toBeGreaterThan(0);
-    expect(actionsOf('cloudtrail')).toEqual(sent.sort());
+    expect(actionsOf('cloudtrail', EVERY_OPT_IN_ON)).toEqual(
+      [...new Set([...sent, ...optIn])].sort(),
+    );
+    expect(actionsOf('cloudtrail')).toEqual(
+      sent.filter((action) => !optIn.includes(action)).sort(),
+    );
   });
 
-  it('grants exactly the DynamoDB item actions of the idempotency persistence layer', () => {
+  it('grants exactly the DynamoDB item actions of the idempotency persistence layer on its table', () => {
     // Prepare
     const persistenceLayer = readFileSync(
       path.join(
@@ -588,19 +842,37 @@ describe('Template: consistency with the code', () => {
       ),
       'utf8',
     );
-    const ownCalls = readSources('src').flatMap(({ source }) =>
-      ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'].flatMap((client) =>
-        sdkOperationsImported(source, client),
-      ),
-    );
 
     // Act
     const sent = sdkOperationsImported(persistenceLayer, '@aws-sdk/client-dynamodb');
 
     // Assess
     expect(sent).toEqual(IDEMPOTENCY_ITEM_ACTIONS);
-    expect(ownCalls).toEqual([]);
-    expect(actionsOf('dynamodb')).toEqual(sent.map((op) => `dynamodb:${op}`));
+    expect(actionsOn('dynamodb', TABLE_ARN)).toEqual(sent);
+  });
+
+  it('grants exactly the DynamoDB actions the code sends on the state table, and only the state table adapter sends any', () => {
+    // Prepare
+    const sources = readSources('src');
+
+    // Act
+    const senders = sources
+      .map(({ file, source }) => ({
+        file,
+        actions: [
+          ...sdkOperationsImported(source, '@aws-sdk/client-dynamodb'),
+          ...sdkOperationsImported(source, '@aws-sdk/lib-dynamodb').map(
+            (op) => DOCUMENT_ACTIONS[op] ?? `unknown:${op}`,
+          ),
+        ],
+      }))
+      .filter(({ actions }) => actions.length > 0);
+
+    // Assess
+    expect(senders.map(({ file }) => file)).toEqual([path.join('src', 'state-table.ts')]);
+    expect(actionsOn('dynamodb', STATE_TABLE_ARN)).toEqual(
+      [...new Set(senders.flatMap(({ actions }) => actions))].sort(),
+    );
   });
 
   it('sends a schedule input that parses as a schedule trigger keyed on the execution id', () => {
@@ -622,7 +894,7 @@ describe('Template: consistency with the code', () => {
     ['events/eventbridge-stop.json', true],
     ['events/eventbridge-stop-id-suffix.json', true],
     ['events/eventbridge-stop-failed.json', false],
-    ['events/eventbridge-stop-logging.json', false],
+    ['events/eventbridge-stop-logging.json', true],
     ['events/schedule-eventbridge-rule.json', false],
   ])('routes %s to the function: %s', (file, routed) => {
     // Prepare
@@ -634,6 +906,38 @@ describe('Template: consistency with the code', () => {
     // Assess
     expect(matched).toBe(routed);
   });
+});
+
+describe('Template: the rule on CloudTrail calls', () => {
+  const call = (eventName: string, errorCode?: string) => {
+    const { detail, ...event } = readJson('events/eventbridge-stop.json') as {
+      detail: Record<string, unknown>;
+    };
+    return { ...event, detail: { ...detail, eventName, ...(errorCode && { errorCode }) } };
+  };
+  const pattern = () =>
+    at(onlyResource(cfn(), 'AWS::Events::Rule').resource.Properties, 'EventPattern');
+
+  it.each(RULE_EVENT_NAMES)('routes a successful %s call and not a failed one', (eventName) => {
+    // Act
+    const routed = [call(eventName), call(eventName, 'AccessDenied')].map((event) =>
+      matchesEventPattern(pattern(), event),
+    );
+
+    // Assess
+    expect(routed).toEqual([true, false]);
+  });
+
+  it.each(['GetEventDataStore', 'StartEventDataStoreIngestion', 'CreateTrail', 'StartLogging'])(
+    'does not route a %s call',
+    (eventName) => {
+      // Act
+      const routed = matchesEventPattern(pattern(), call(eventName));
+
+      // Assess
+      expect(routed).toBe(false);
+    },
+  );
 });
 
 describe('Support: EventBridge pattern matcher', () => {

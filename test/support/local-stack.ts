@@ -1,11 +1,17 @@
 /**
  * The function's real surroundings for integration tests: the CloudTrail Lake emulator over
- * HTTP, an embedded DynamoDB (dynalite) for idempotency, and a freshly loaded handler module.
+ * HTTP, an embedded DynamoDB (dynalite) with the idempotency and state tables, and a freshly
+ * loaded handler module.
  */
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb.js';
+import {
+  IDEMPOTENCY_KEY,
+  type LocalDynamo,
+  STATE_KEY,
+  startLocalDynamo,
+} from '../../local/dynamodb.js';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../local/emulator.js';
 import { createLambdaContext } from '../../local/lambda-context.js';
 import type { StoreInput } from '../../local/stores-file.js';
@@ -54,11 +60,19 @@ export interface LocalStack {
 let tables = 0;
 
 export async function startLocalStack(
+  /** `idempotency: false`: no DynamoDB at all (neither the idempotency nor the state table). */
   options: Partial<EmulatorOptions> & { idempotency?: boolean } = {},
 ): Promise<LocalStack> {
   const emulator = await startEmulator({ stores: sampleStores(), startDelayMs: 50, ...options });
   const table = `idempotency-${process.pid}-${++tables}`;
-  const dynamo = options.idempotency === false ? undefined : await startLocalDynamo(table);
+  const stateTable = `state-${process.pid}-${tables}`;
+  const dynamo =
+    options.idempotency === false
+      ? undefined
+      : await startLocalDynamo([
+          { name: table, key: IDEMPOTENCY_KEY },
+          { name: stateTable, key: STATE_KEY },
+        ]);
   return {
     emulator,
     dynamo,
@@ -72,7 +86,11 @@ export async function startLocalStack(
         RETRY_MAX_DELAY_MS: '100',
         DEADLINE_MARGIN_MS: '500',
         POWERTOOLS_SERVICE_NAME: 'lake-ingestion-guard',
-        ...(dynamo && { IDEMPOTENCY_TABLE: table, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }),
+        ...(dynamo && {
+          IDEMPOTENCY_TABLE: table,
+          STATE_TABLE: stateTable,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        }),
         ...env,
       });
       vi.resetModules();

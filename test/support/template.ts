@@ -156,21 +156,27 @@ export function grantLines(statements: readonly PolicyStatement[]): string[] {
 
 /**
  * The operations a source file sends with the modular AWS SDK v3 client `clientPackage`: every
- * `<Op>Command` and `paginate<Op>` it imports from the package (type-only imports do not count).
- * A namespace or default import cannot be read this way, so it throws.
+ * `<Op>Command` and `paginate<Op>` it imports from the package, statically or as
+ * `const { … } = await import('<package>')` (type-only imports do not count). A namespace or
+ * default import cannot be read this way, so it throws.
  */
 export function sdkOperationsImported(source: string, clientPackage: string): string[] {
   const quoted = clientPackage.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const operations = new Set<string>();
   const imports = new RegExp(`import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g');
-  for (const [, clause = ''] of source.matchAll(imports)) {
+  const dynamicImports = new RegExp(
+    `const\\s+(\\{[^}]*\\})\\s*=\\s*await\\s+import\\(\\s*['"]${quoted}['"]\\s*\\)`,
+    'g',
+  );
+  const clauses = [...source.matchAll(imports), ...source.matchAll(dynamicImports)];
+  for (const [, clause = ''] of clauses) {
     if (/^type\s/.test(clause)) continue;
     const named = /^\{([^}]*)\}$/.exec(clause.trim());
     if (named === null) {
       throw new Error(`cannot read the import of ${clientPackage}: "import ${clause} from …"`);
     }
     for (const specifier of (named[1] ?? '').split(',')) {
-      const [name = ''] = specifier.trim().split(/\s+as\s+/);
+      const [name = ''] = specifier.trim().split(/\s+as\s+|\s*:\s*/);
       if (name === '' || name.startsWith('type ')) continue;
       const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
       if (operation !== undefined) operations.add(operation);
@@ -193,4 +199,124 @@ export function readSources(dir: string): { readonly file: string; readonly sour
 
 export function readJson(file: string): unknown {
   return JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'));
+}
+
+type Parameters = Readonly<Record<string, string>>;
+
+/** A condition of the template, evaluated with these parameter values (else the defaults). */
+export function conditionHolds(
+  template: CfnTemplate,
+  name: string,
+  parameters: Parameters,
+): boolean {
+  const definition = template.Conditions?.[name];
+  if (definition === undefined) throw new Error(`template has no condition ${name}`);
+  return evaluateCondition(template, definition, parameters);
+}
+
+function evaluateCondition(template: CfnTemplate, value: unknown, parameters: Parameters): boolean {
+  const [operator, operands] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+  const all = operands as readonly unknown[];
+  switch (operator) {
+    case 'Condition':
+      return conditionHolds(template, String(operands), parameters);
+    case 'Fn::Not':
+      return !evaluateCondition(template, all[0], parameters);
+    case 'Fn::And':
+      return all.every((item) => evaluateCondition(template, item, parameters));
+    case 'Fn::Or':
+      return all.some((item) => evaluateCondition(template, item, parameters));
+    case 'Fn::Equals': {
+      const [left, right] = all.map((item) => parameterValue(template, item, parameters));
+      return left === right;
+    }
+    default:
+      throw new Error(`cannot evaluate the condition ${JSON.stringify(value)}`);
+  }
+}
+
+function parameterValue(template: CfnTemplate, value: unknown, parameters: Parameters): string {
+  const ref = at(value, 'Ref');
+  if (typeof ref !== 'string') return String(value);
+  const fallback = template.Parameters?.[ref]?.Default;
+  if (parameters[ref] === undefined && fallback === undefined) {
+    throw new Error(`the condition names ${ref}, which is not a parameter with a default`);
+  }
+  return parameters[ref] ?? String(fallback);
+}
+
+const isNoValue = (value: unknown): boolean => at(value, 'Ref') === 'AWS::NoValue';
+
+/**
+ * `value` as CloudFormation deploys it with these parameter values: every `Fn::If` replaced by
+ * the branch its condition picks, and every `AWS::NoValue` left out.
+ */
+export function withConditions(
+  template: CfnTemplate,
+  value: unknown,
+  parameters: Parameters,
+): unknown {
+  const resolve = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.map(resolve).filter((element) => !isNoValue(element));
+    if (typeof item !== 'object' || item === null) return item;
+    const fnIf = at(item, 'Fn::If');
+    if (Array.isArray(fnIf)) {
+      const [condition, whenTrue, whenFalse] = fnIf;
+      return resolve(
+        conditionHolds(template, String(condition), parameters) ? whenTrue : whenFalse,
+      );
+    }
+    return Object.fromEntries(
+      Object.entries(item)
+        .map(([key, element]) => [key, resolve(element)] as const)
+        .filter(([, element]) => !isNoValue(element)),
+    );
+  };
+  return resolve(value);
+}
+
+/** The logical ids a value refers to (Ref, Fn::GetAtt, the `${…}` of Fn::Sub). */
+function referencesOf(value: unknown, ids: ReadonlySet<string>): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => referencesOf(item, ids));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    if (key === 'Ref' && typeof item === 'string') return ids.has(item) ? [item] : [];
+    if (key === 'Fn::GetAtt' && Array.isArray(item)) {
+      return ids.has(String(item[0])) ? [String(item[0])] : [];
+    }
+    if (key === 'Fn::Sub') {
+      const text = String(Array.isArray(item) ? item[0] : item);
+      const named = [...text.matchAll(/\$\{([^}.!]+)[^}]*\}/g)].map((match) => match[1] ?? '');
+      return [...named.filter((id) => ids.has(id)), ...referencesOf(item, ids)];
+    }
+    return referencesOf(item, ids);
+  });
+}
+
+/** A cycle of resources that refer to each other (CloudFormation refuses it); [] when none. */
+export function dependencyCycle(template: CfnTemplate): string[] {
+  const ids = new Set(Object.keys(template.Resources));
+  const edges = new Map(
+    [...ids].map((id) => {
+      const item = template.Resources[id] as CfnResource & { DependsOn?: string | string[] };
+      const dependsOn = item.DependsOn === undefined ? [] : [item.DependsOn].flat();
+      return [id, [...new Set([...referencesOf(item.Properties, ids), ...dependsOn])]];
+    }),
+  );
+  const done = new Set<string>();
+  const visit = (id: string, path: readonly string[]): string[] => {
+    if (path.includes(id)) return [...path.slice(path.indexOf(id)), id];
+    if (done.has(id)) return [];
+    for (const next of edges.get(id) ?? []) {
+      const cycle = visit(next, [...path, id]);
+      if (cycle.length > 0) return cycle;
+    }
+    done.add(id);
+    return [];
+  };
+  for (const id of ids) {
+    const cycle = visit(id, []);
+    if (cycle.length > 0) return cycle;
+  }
+  return [];
 }

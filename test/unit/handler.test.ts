@@ -98,8 +98,9 @@ describe('Function: handler', () => {
     });
   });
 
-  // Against local/stores.json: one managed stopped store, one unmanaged stopped store, and four
-  // managed stores that must be left alone (enabled, Insight, exempt, organization/enabled).
+  // Against local/stores.json: one managed stopped store, one unmanaged stopped store, and five
+  // managed stores that must be left alone (enabled, Insight, exempt, organization/enabled,
+  // deleted).
   const SAMPLES: Record<string, { starts: number; summary: Partial<ResumeResult['summary']> }> = {
     'cloudwatch-alarm-action.json': {
       starts: 1,
@@ -109,7 +110,7 @@ describe('Function: handler', () => {
         restored: 0,
         wouldRestore: 0,
         protected: 0,
-        skipped: 4,
+        skipped: 5,
         failed: 0,
       },
     },
@@ -121,7 +122,7 @@ describe('Function: handler', () => {
         restored: 0,
         wouldRestore: 0,
         protected: 0,
-        skipped: 4,
+        skipped: 5,
         failed: 0,
       },
     },
@@ -181,7 +182,7 @@ describe('Function: handler', () => {
         restored: 0,
         wouldRestore: 0,
         protected: 0,
-        skipped: 4,
+        skipped: 5,
         failed: 0,
       },
     },
@@ -205,7 +206,7 @@ describe('Function: handler', () => {
         restored: 0,
         wouldRestore: 0,
         protected: 0,
-        skipped: 4,
+        skipped: 5,
         failed: 0,
       },
     },
@@ -217,7 +218,7 @@ describe('Function: handler', () => {
         restored: 0,
         wouldRestore: 0,
         protected: 0,
-        skipped: 4,
+        skipped: 5,
         failed: 0,
       },
     },
@@ -229,7 +230,7 @@ describe('Function: handler', () => {
         restored: 0,
         wouldRestore: 0,
         protected: 0,
-        skipped: 4,
+        skipped: 5,
         failed: 0,
       },
     },
@@ -241,7 +242,7 @@ describe('Function: handler', () => {
         restored: 0,
         wouldRestore: 0,
         protected: 0,
-        skipped: 4,
+        skipped: 5,
         failed: 0,
       },
     },
@@ -411,7 +412,7 @@ describe('Function: handler', () => {
       restored: 0,
       wouldRestore: 0,
       protected: 0,
-      skipped: 4,
+      skipped: 5,
       failed: 1,
     });
     expect(result.stores.find((s) => s.action === 'failed')).toMatchObject({
@@ -419,7 +420,7 @@ describe('Function: handler', () => {
       reason: 'start-failed',
       errorName: 'NotOrganizationMasterAccountException',
     });
-    expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 5);
+    expect(mock).toHaveReceivedCommandTimes(GetEventDataStoreCommand, 6);
   });
 
   it('fails the cold start with a ConfigError listing every problem', async () => {
@@ -530,7 +531,7 @@ describe('Function: handler', () => {
     const totals = emf.find((line) => 'StoresResumed' in line && !('reason' in line));
     expect(totals).toMatchObject({
       StoresResumed: 1,
-      StoresSkipped: 4,
+      StoresSkipped: 5,
       ResumeFailures: 0,
       service: 'lake-ingestion-guard',
     });
@@ -543,6 +544,7 @@ describe('Function: handler', () => {
       'already-ingesting': 2,
       'unsupported-category': 1,
       exempt: 1,
+      'pending-deletion': 1,
     });
   });
 

@@ -31,7 +31,7 @@ describe('Function: readStoresFile', () => {
     const stores = await readStoresFile('local/stores.json');
 
     // Assess
-    expect(stores).toHaveLength(6);
+    expect(stores).toHaveLength(7);
     expect(stores[0]).toMatchObject({ Name: 'security-audit-trail', Status: 'STOPPED_INGESTION' });
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidTriggerError } from '../../src/errors.js';
-import { parseTrigger } from '../../src/trigger.js';
+import { parseTrigger, STORE_EVENT_NAMES, TRAIL_EVENT_NAMES } from '../../src/trigger.js';
 import type { ResumeRequest } from '../../src/types.js';
 
 const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
@@ -12,9 +12,22 @@ const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
 const ID = 'a3f1c0de-5b2a-4c1e-9f3d-0e7a1b2c3d4e';
 const ARN = `arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/${ID}`;
 const ARN_B = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/b7e2d1f0-6c3b-4d2f';
+/** A store the local stack holds as deleted: the delete and restore samples name it. */
+const DELETED_ARN =
+  'arn:aws:cloudtrail:us-east-1:012345678912:eventdatastore/c4d2e3f4-7a8b-4c9d-8e0f-2a3b4c5d6e7f';
+const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:012345678912:trail/org-trail';
 const MALLORY = {
   arn: 'arn:aws:sts::012345678912:assumed-role/DevOpsAdmin/mallory',
   roleArn: 'arn:aws:iam::012345678912:role/DevOpsAdmin',
+  type: 'AssumedRole',
+  accountId: '012345678912',
+};
+/** The caller of the update sample, whose selectors exclude its own calls. */
+const ATTACKER = {
+  arn: 'arn:aws:sts::012345678912:assumed-role/Attacker/mallory',
+  roleArn: 'arn:aws:iam::012345678912:role/Attacker',
+  type: 'AssumedRole',
+  accountId: '012345678912',
 };
 
 /** The API's identifier rule, written out here rather than borrowed from the code under test. */
@@ -39,6 +52,17 @@ function project(request: ResumeRequest) {
   };
 }
 type Expected = ReturnType<typeof project>;
+
+/** How far a request can be trusted, and what the call it records changed. */
+function trustOf(request: ResumeRequest) {
+  return {
+    evidence: request.evidence,
+    eventName: request.eventName,
+    acceptBaseline: request.acceptBaseline,
+    tagChange: request.tagChange,
+  };
+}
+type Trust = ReturnType<typeof trustOf>;
 /** Some of the fields; `undefined` means the request must not carry the field. */
 type ExpectedPart = { [K in keyof Expected]?: Expected[K] | undefined };
 
@@ -68,6 +92,7 @@ function apiCall(detail: Json = {}, envelope: Json = {}): Json {
       userIdentity: {
         type: 'AssumedRole',
         arn: MALLORY.arn,
+        accountId: MALLORY.accountId,
         sessionContext: { sessionIssuer: { type: 'Role', arn: MALLORY.roleArn } },
       },
       requestParameters: { eventDataStore: ARN },
@@ -101,6 +126,24 @@ function alarmNotification(state: string): Json {
     NewStateValue: state,
     OldStateValue: 'OK',
     AlarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:cloudtrail-lake-ingestion-stopped',
+  };
+}
+
+/** A CloudTrail record (source aws.cloudtrail), by EventBridge or inside SNS, as a sample expects it. */
+function cloudTrailCall(
+  scope: Expected['scope'],
+  deliveryId: string,
+  actor: Expected['actor'] = MALLORY,
+): Expected {
+  const source = 'aws.cloudtrail';
+  return {
+    kind: 'incident',
+    scope,
+    deliveryId,
+    actor,
+    source,
+    dryRun: undefined,
+    failedStops: undefined,
   };
 }
 
@@ -264,6 +307,103 @@ const SAMPLES: Record<string, Expected> = {
     dryRun: undefined,
     failedStops: undefined,
   },
+  'direct-accept-baseline.json': {
+    kind: 'manual',
+    scope: [ARN],
+    deliveryId: undefined,
+    actor: undefined,
+    source: 'direct',
+    dryRun: undefined,
+    failedStops: undefined,
+  },
+  'eventbridge-add-tags-exempt.json': cloudTrailCall([ARN], 'a4d5e6f7-8b9c-4d0e-8f1a-4b5c6d7e8f9a'),
+  'eventbridge-delete-event-data-store.json': cloudTrailCall(
+    [DELETED_ARN],
+    'd1a2b3c4-5e6f-4a7b-9c8d-1e2f3a4b5c6d',
+  ),
+  'eventbridge-delete-trail.json': cloudTrailCall(
+    'managed',
+    'e8b9c0d1-2f3a-4b4c-8d5e-8f9a0b1c2d3e',
+  ),
+  'eventbridge-disable-federation.json': cloudTrailCall(
+    [ARN],
+    'd7a8b9c0-1e2f-4a3b-9c4d-7e8f9a0b1c2d',
+  ),
+  'eventbridge-enable-federation.json': cloudTrailCall(
+    [ARN],
+    'c6f7a8b9-0d1e-4f2a-8b3c-6d7e8f9a0b1c',
+  ),
+  'eventbridge-put-event-selectors.json': cloudTrailCall(
+    'managed',
+    'a0d1e2f3-4b5c-4d6e-8f7a-0b1c2d3e4f5a',
+  ),
+  'eventbridge-remove-tags.json': cloudTrailCall([ARN], 'b5e6f7a8-9c0d-4e1f-9a2b-5c6d7e8f9a0b'),
+  'eventbridge-restore-event-data-store.json': cloudTrailCall(
+    [DELETED_ARN],
+    'f3c4d5e6-7a8b-4c9d-9e0f-3a4b5c6d7e8f',
+  ),
+  'eventbridge-update-event-data-store.json': cloudTrailCall(
+    [ARN],
+    'e2b3c4d5-6f7a-4b8c-8d9e-2f3a4b5c6d7e',
+    ATTACKER,
+  ),
+  'eventbridge-update-trail.json': cloudTrailCall(
+    'managed',
+    'f9c0d1e2-3a4b-4c5d-9e6f-9a0b1c2d3e4f',
+  ),
+  // the CloudTrail eventID of the update it copies: the same call, whichever path
+  'sns-forged-update.json': cloudTrailCall([ARN], 'e2b3c4d5-6f7a-4b8c-8d9e-2f3a4b5c6d7e', ATTACKER),
+};
+
+const ALERT: Trust = {
+  evidence: 'alert',
+  eventName: undefined,
+  acceptBaseline: undefined,
+  tagChange: undefined,
+};
+const TRUSTED: Trust = { ...ALERT, evidence: 'trusted' };
+const trustedCall = (eventName: string): Trust => ({ ...TRUSTED, eventName });
+const alertCall = (eventName: string): Trust => ({ ...ALERT, eventName });
+
+/** For every sample: how far it can be trusted (only AWS or a direct invoker earns `trusted`). */
+const SAMPLE_TRUST: Record<string, Trust> = {
+  'cloudwatch-alarm-action.json': ALERT,
+  'direct-accept-baseline.json': { ...TRUSTED, acceptBaseline: true },
+  'direct-request-all-dry-run.json': TRUSTED,
+  // Scheduler custom input (executionId): a schedule, not a person at the console
+  'direct-request-many.json': ALERT,
+  'direct-request.json': TRUSTED,
+  'eventbridge-add-tags-exempt.json': {
+    ...trustedCall('AddTags'),
+    tagChange: { change: 'add', keys: ['ingestion-guard:exempt-until'] },
+  },
+  'eventbridge-delete-event-data-store.json': trustedCall('DeleteEventDataStore'),
+  'eventbridge-delete-trail.json': trustedCall('DeleteTrail'),
+  'eventbridge-disable-federation.json': trustedCall('DisableFederation'),
+  'eventbridge-enable-federation.json': trustedCall('EnableFederation'),
+  'eventbridge-put-event-selectors.json': trustedCall('PutEventSelectors'),
+  'eventbridge-remove-tags.json': {
+    ...trustedCall('RemoveTags'),
+    tagChange: { change: 'remove', keys: ['ingestion-guard:managed'] },
+  },
+  'eventbridge-restore-event-data-store.json': trustedCall('RestoreEventDataStore'),
+  'eventbridge-stop-failed.json': trustedCall('StopEventDataStoreIngestion'),
+  'eventbridge-stop-id-suffix.json': trustedCall('StopEventDataStoreIngestion'),
+  'eventbridge-stop-logging.json': trustedCall('StopLogging'),
+  'eventbridge-stop.json': trustedCall('StopEventDataStoreIngestion'),
+  'eventbridge-update-event-data-store.json': trustedCall('UpdateEventDataStore'),
+  'eventbridge-update-trail.json': trustedCall('UpdateTrail'),
+  'schedule-eventbridge-rule.json': ALERT,
+  'schedule-scheduler-default.json': ALERT,
+  'schedule-scheduler-input.json': ALERT,
+  'sns-alarm-alarm.json': ALERT,
+  'sns-alarm-ok.json': ALERT,
+  // an exact copy of the EventBridge event: anyone who may publish to the topic can write it
+  'sns-forged-update.json': alertCall('UpdateEventDataStore'),
+  'sns-multi-record.json': ALERT,
+  'sns-plain-text.json': ALERT,
+  'sns-request-object.json': ALERT,
+  'sns-stop-alert.json': alertCall('StopEventDataStoreIngestion'),
 };
 
 const SAMPLE_FILES = readdirSync(EVENTS_DIR)
@@ -292,6 +432,36 @@ describe('Function: parseTrigger', () => {
     it('has a sample file for every expectation', () => {
       // Assess
       expect(Object.keys(SAMPLES).sort()).toEqual(SAMPLE_FILES);
+      expect(Object.keys(SAMPLE_TRUST).sort()).toEqual(SAMPLE_FILES);
+    });
+
+    it.each(SAMPLE_FILES)('says how far %s can be trusted', (file) => {
+      // Prepare
+      const expected = SAMPLE_TRUST[file];
+      expect(
+        expected,
+        `events/${file} has no trust expectation in this test: add one`,
+      ).toBeDefined();
+
+      // Act
+      const request = parseTrigger(readEvent(file));
+
+      // Assess
+      expect(trustOf(request)).toStrictEqual(expected);
+    });
+
+    it('reads the forged SNS copy of an update as the same call, but only as an alert', () => {
+      // Act
+      const direct = parseTrigger(readEvent('eventbridge-update-event-data-store.json'));
+      const forged = parseTrigger(readEvent('sns-forged-update.json'));
+
+      // Assess
+      expect(direct.evidence).toBe('trusted');
+      expect(forged.evidence).toBe('alert');
+      expect(forged.scope).toEqual(direct.scope);
+      expect(forged.deliveryId).toBe(direct.deliveryId);
+      expect(forged.actor).toStrictEqual(direct.actor);
+      expect(forged.cloudTrail).toStrictEqual(direct.cloudTrail);
     });
 
     it('recognises the same stop through the EventBridge rule and through SNS', () => {
@@ -713,7 +883,7 @@ describe('Function: parseTrigger', () => {
 
     it('reads another API call naming an eventDataStore as an incident on every managed store', () => {
       // Act
-      const request = parseTrigger(apiCall({ eventName: 'DeleteEventDataStore' }));
+      const request = parseTrigger(apiCall({ eventName: 'PutInsightSelectors' }));
 
       // Assess
       expect(project(request)).toStrictEqual({
@@ -809,7 +979,10 @@ describe('Function: parseTrigger', () => {
       );
 
       // Assess
-      expect(request.actor).toStrictEqual({ arn: 'arn:aws:iam::123456789012:user/bob' });
+      expect(request.actor).toStrictEqual({
+        arn: 'arn:aws:iam::123456789012:user/bob',
+        type: 'IAMUser',
+      });
     });
 
     it('reads a record without a usable userIdentity as having no actor', () => {
@@ -838,6 +1011,645 @@ describe('Function: parseTrigger', () => {
       // Assess
       expect(error).toBeInstanceOf(InvalidTriggerError);
       expect((error as InvalidTriggerError).field).toBe('event.id');
+    });
+  });
+
+  describe('CloudTrail calls the guard listens to', () => {
+    /** Every store event and the request parameter that names its store, as AWS records it. */
+    const STORE_EVENTS = [
+      { eventName: 'StopEventDataStoreIngestion', field: 'eventDataStore' },
+      { eventName: 'DeleteEventDataStore', field: 'eventDataStore' },
+      { eventName: 'UpdateEventDataStore', field: 'eventDataStore' },
+      { eventName: 'RestoreEventDataStore', field: 'eventDataStore' },
+      { eventName: 'EnableFederation', field: 'eventDataStore' },
+      { eventName: 'DisableFederation', field: 'eventDataStore' },
+      { eventName: 'AddTags', field: 'resourceId' },
+      { eventName: 'RemoveTags', field: 'resourceId' },
+    ];
+    const TRAIL_EVENTS = [
+      { eventName: 'StopLogging', params: { name: TRAIL_ARN } },
+      { eventName: 'DeleteTrail', params: { name: TRAIL_ARN } },
+      { eventName: 'UpdateTrail', params: { name: TRAIL_ARN, isMultiRegionTrail: false } },
+      { eventName: 'PutEventSelectors', params: { trailName: TRAIL_ARN, eventSelectors: [] } },
+    ];
+    const PATHS = [
+      { path: 'EventBridge', deliver: (event: Json) => event, evidence: 'trusted' },
+      { path: 'SNS', deliver: (event: Json) => sns(snsRecord(event, 'm1')), evidence: 'alert' },
+    ];
+    const storeCases = STORE_EVENTS.flatMap((event) =>
+      PATHS.map((path) => ({ ...event, ...path })),
+    );
+    const trailCases = TRAIL_EVENTS.flatMap((event) =>
+      PATHS.map((path) => ({ ...event, ...path })),
+    );
+
+    it('lists exactly the store and trail events of the tables below', () => {
+      // Assess
+      expect([...STORE_EVENT_NAMES].sort()).toEqual(STORE_EVENTS.map((e) => e.eventName).sort());
+      expect([...TRAIL_EVENT_NAMES].sort()).toEqual(TRAIL_EVENTS.map((e) => e.eventName).sort());
+    });
+
+    it.each(storeCases)(
+      'reads $eventName by $path as a call on the store it names, $evidence',
+      ({ eventName, field, deliver, evidence }) => {
+        // Prepare
+        const event = deliver(apiCall({ eventName, requestParameters: { [field]: ARN } }));
+
+        // Act
+        const request = parseTrigger(event);
+
+        // Assess
+        expect(request).toMatchObject({
+          kind: 'incident',
+          scope: [ARN],
+          deliveryId: 'ct-event-1',
+          actor: MALLORY,
+          eventName,
+          evidence,
+        });
+        expect(request.failedStops).toBeUndefined();
+      },
+    );
+
+    it.each(storeCases)(
+      'reads a failed $eventName by $path as nothing to do',
+      ({ eventName, field, deliver, evidence }) => {
+        // Prepare
+        const event = deliver(
+          apiCall({ eventName, errorCode: 'AccessDenied', requestParameters: { [field]: ARN } }),
+        );
+
+        // Act
+        const request = parseTrigger(event);
+
+        // Assess
+        expect(request).toMatchObject({ scope: [], eventName, evidence });
+        expect(request.tagChange).toBeUndefined();
+      },
+    );
+
+    it.each(STORE_EVENTS)(
+      'reports only a failed stop, not a failed $eventName, as a failed stop',
+      ({ eventName, field }) => {
+        // Act
+        const request = parseTrigger(
+          apiCall({ eventName, errorCode: 'AccessDenied', requestParameters: { [field]: ID } }),
+        );
+
+        // Assess
+        expect(request.failedStops).toEqual(
+          eventName === 'StopEventDataStoreIngestion' ? [ID] : undefined,
+        );
+      },
+    );
+
+    it.each(
+      STORE_EVENTS.flatMap((event) => [
+        { ...event, case: 'no requestParameters', params: null },
+        { ...event, case: 'no store in requestParameters', params: {} },
+        { ...event, case: 'the store as null', params: { [event.field]: null } },
+      ]),
+    )('reads $eventName with $case as a call on every managed store', ({ eventName, params }) => {
+      // Act
+      const request = parseTrigger(apiCall({ eventName, requestParameters: params }));
+
+      // Assess
+      expect(request.scope).toBe('managed');
+    });
+
+    it.each(STORE_EVENTS)(
+      'reads a failed $eventName that names no store as nothing to do',
+      ({ eventName }) => {
+        // Act
+        const request = parseTrigger(
+          apiCall({ eventName, errorCode: 'ValidationException', requestParameters: null }),
+        );
+
+        // Assess
+        expect(request.scope).toEqual([]);
+      },
+    );
+
+    it.each(
+      STORE_EVENTS.flatMap((event) => [
+        { ...event, case: 'a path inside an ARN', value: `${ARN}/../x` },
+        { ...event, case: 'a number', value: 7 },
+        { ...event, case: 'forbidden characters', value: 'store<script>' },
+      ]),
+    )('rejects $eventName naming $case, naming the field $field', ({ eventName, field, value }) => {
+      // Act
+      const error = caught(() =>
+        parseTrigger(apiCall({ eventName, requestParameters: { [field]: value } })),
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe(`event.detail.requestParameters.${field}`);
+    });
+
+    it.each(STORE_EVENTS)('trims the store $eventName names', ({ eventName, field }) => {
+      // Act
+      const request = parseTrigger(
+        apiCall({ eventName, requestParameters: { [field]: ` ${ID}` } }),
+      );
+
+      // Assess
+      expect(request.scope).toEqual([ID]);
+    });
+
+    it.each(trailCases)(
+      'reads $eventName by $path as a call that may blind every managed store, $evidence',
+      ({ eventName, params, deliver, evidence }) => {
+        // Act
+        const request = parseTrigger(deliver(apiCall({ eventName, requestParameters: params })));
+
+        // Assess
+        expect(request).toMatchObject({
+          kind: 'incident',
+          scope: 'managed',
+          deliveryId: 'ct-event-1',
+          actor: MALLORY,
+          eventName,
+          evidence,
+        });
+      },
+    );
+
+    it.each(trailCases)(
+      'reads a failed $eventName by $path as nothing to do',
+      ({ eventName, params, deliver }) => {
+        // Act
+        const request = parseTrigger(
+          deliver(apiCall({ eventName, errorCode: 'AccessDenied', requestParameters: params })),
+        );
+
+        // Assess
+        expect(request.scope).toEqual([]);
+      },
+    );
+
+    it.each([
+      { case: 'a failed call of another name', detail: { errorCode: 'AccessDenied' } },
+      { case: 'a call of another name', detail: {} },
+    ])('reads $case as a call on every managed store', ({ detail }) => {
+      // Act
+      const request = parseTrigger(apiCall({ eventName: 'CreateEventDataStore', ...detail }));
+
+      // Assess
+      expect(request.scope).toBe('managed');
+      expect(request.eventName).toBe('CreateEventDataStore');
+    });
+  });
+
+  describe('tag changes', () => {
+    it.each([
+      { eventName: 'AddTags', change: 'add', tagsList: [{ key: 'a', value: '1' }, { key: 'b' }] },
+      { eventName: 'RemoveTags', change: 'remove', tagsList: [{ key: 'a' }, { key: 'b' }] },
+    ])('reads the keys $eventName named', ({ eventName, change, tagsList }) => {
+      // Act
+      const request = parseTrigger(
+        apiCall({ eventName, requestParameters: { resourceId: ARN, tagsList } }),
+      );
+
+      // Assess
+      expect(request.tagChange).toStrictEqual({ change, keys: ['a', 'b'] });
+    });
+
+    it('keeps each key once, and only keys of 1 to 128 characters', () => {
+      // Prepare
+      const tagsList = [
+        { key: 'a' },
+        { key: 'a', value: 'again' },
+        { key: '' },
+        { key: 'k'.repeat(129) },
+        { key: 7 },
+        'not a tag',
+        null,
+        { key: 'k'.repeat(128) },
+      ];
+
+      // Act
+      const request = parseTrigger(
+        apiCall({ eventName: 'AddTags', requestParameters: { resourceId: ARN, tagsList } }),
+      );
+
+      // Assess
+      expect(request.tagChange).toStrictEqual({ change: 'add', keys: ['a', 'k'.repeat(128)] });
+    });
+
+    it.each([
+      { case: 'no tagsList', params: { resourceId: ARN } },
+      { case: 'a tagsList that is no list', params: { resourceId: ARN, tagsList: { key: 'a' } } },
+    ])('reads AddTags with $case as a change of no known key', ({ params }) => {
+      // Act
+      const request = parseTrigger(apiCall({ eventName: 'AddTags', requestParameters: params }));
+
+      // Assess
+      expect(request.scope).toEqual([ARN]);
+      expect(request.tagChange).toStrictEqual({ change: 'add', keys: [] });
+    });
+
+    it('reads a tag change that names no resource as a change on every managed store', () => {
+      // Act
+      const request = parseTrigger(
+        apiCall({ eventName: 'RemoveTags', requestParameters: { tagsList: [{ key: 'a' }] } }),
+      );
+
+      // Assess
+      expect(request.scope).toBe('managed');
+      expect(request.tagChange).toStrictEqual({ change: 'remove', keys: ['a'] });
+    });
+
+    it.each([
+      { case: 'a trail', resourceId: TRAIL_ARN },
+      { case: 'a channel', resourceId: 'arn:aws:cloudtrail:us-east-1:012345678912:channel/ch-1' },
+      {
+        case: 'a dashboard',
+        resourceId: 'arn:aws:cloudtrail:us-east-1:012345678912:dashboard/exec',
+      },
+      { case: 'a trail of another partition', resourceId: TRAIL_ARN.replace(':aws:', ':aws-cn:') },
+    ])('reads tags put on $case as nothing to do', ({ resourceId }) => {
+      // Act
+      const request = parseTrigger(
+        apiCall({ eventName: 'AddTags', requestParameters: { resourceId, tagsList: [] } }),
+      );
+
+      // Assess
+      expect(request.scope).toEqual([]);
+      expect(request.tagChange).toBeUndefined();
+      expect(request.evidence).toBe('trusted');
+    });
+
+    it.each([
+      { case: 'an ARN of another service', resourceId: 'arn:aws:s3:::bucket/trail/x' },
+      { case: 'an ARN of an unknown type', resourceId: `${ARN.replace('eventdatastore', 'lake')}` },
+    ])('rejects tags put on $case, naming resourceId', ({ resourceId }) => {
+      // Act
+      const error = caught(() =>
+        parseTrigger(apiCall({ eventName: 'AddTags', requestParameters: { resourceId } })),
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe(
+        'event.detail.requestParameters.resourceId',
+      );
+    });
+  });
+
+  describe('CloudTrail context', () => {
+    const context = {
+      eventName: 'UpdateEventDataStore',
+      eventID: 'ct-event-1',
+      eventTime: '2026-11-25T02:44:02Z',
+      sourceIPAddress: '203.0.113.77',
+      userAgent: 'aws-cli/2.22.4',
+    };
+
+    it.each([
+      { path: 'EventBridge', deliver: (event: Json) => event },
+      { path: 'SNS', deliver: (event: Json) => sns(snsRecord(event, 'm1')) },
+    ])('keeps who, what, when and where of a record delivered by $path', ({ deliver }) => {
+      // Act
+      const request = parseTrigger(deliver(apiCall(context)));
+
+      // Assess
+      expect(request.cloudTrail).toStrictEqual(context);
+      expect(request.eventName).toBe('UpdateEventDataStore');
+    });
+
+    it('leaves out the fields a record does not carry as strings', () => {
+      // Act
+      const request = parseTrigger(
+        apiCall({ eventName: 7, eventID: undefined, eventTime: null, sourceIPAddress: ['x'] }),
+      );
+
+      // Assess
+      expect(request.cloudTrail).toStrictEqual({});
+      expect(request.eventName).toBeUndefined();
+      expect(request.scope).toBe('managed');
+    });
+
+    it('keeps at most 512 characters of each field', () => {
+      // Prepare
+      const long = 'u'.repeat(513);
+
+      // Act
+      const request = parseTrigger(apiCall({ userAgent: long, eventTime: 't'.repeat(512) }));
+
+      // Assess
+      expect(request.cloudTrail?.userAgent).toBe('u'.repeat(512));
+      expect(request.cloudTrail?.eventTime).toBe('t'.repeat(512));
+    });
+
+    it.each([
+      { case: 'a schedule', event: { 'detail-type': 'Scheduled Event', source: 'aws.events' } },
+      { case: 'a request object', event: { eventDataStore: ID } },
+      { case: 'another EventBridge event', event: { 'detail-type': 'X', source: 'aws.guardduty' } },
+    ])('gives $case no CloudTrail context', ({ event }) => {
+      // Act
+      const request = parseTrigger(event);
+
+      // Assess
+      expect(request.cloudTrail).toBeUndefined();
+      expect(request.eventName).toBeUndefined();
+    });
+  });
+
+  describe('actors', () => {
+    const IDENTITY_STORE = 'arn:aws:identitystore::012345678912:identitystore/d-9067a1b2c3';
+    const USER_ID = '544894e8-80c1-707f-60e3-3ba6510dfac1';
+
+    it('reads type, account and session issuer of an assumed role', () => {
+      // Act
+      const request = parseTrigger(apiCall());
+
+      // Assess
+      expect(request.actor).toStrictEqual(MALLORY);
+    });
+
+    it('names an Identity Center user by its identity store and user ID', () => {
+      // Prepare
+      const userIdentity = {
+        type: 'IdentityCenterUser',
+        accountId: '012345678912',
+        onBehalfOf: { userId: USER_ID, identityStoreArn: IDENTITY_STORE },
+        credentialId: 'EXAMPLEVRxGEc7Kbjcsm0Hlv4Y1Q5AjhoPdi7zvzV6oKVLPJ',
+      };
+
+      // Act
+      const request = parseTrigger(apiCall({ userIdentity }));
+
+      // Assess
+      expect(request.actor).toStrictEqual({
+        arn: `${IDENTITY_STORE}/user/${USER_ID}`,
+        type: 'IdentityCenterUser',
+        accountId: '012345678912',
+      });
+    });
+
+    it.each([
+      { case: 'no onBehalfOf', onBehalfOf: undefined },
+      { case: 'no userId', onBehalfOf: { identityStoreArn: IDENTITY_STORE } },
+      { case: 'no identity store', onBehalfOf: { userId: USER_ID } },
+      {
+        case: 'a user ID with a path',
+        onBehalfOf: { userId: `x/../${USER_ID}`, identityStoreArn: IDENTITY_STORE },
+      },
+      {
+        case: 'an identity store ARN of another service',
+        onBehalfOf: { userId: USER_ID, identityStoreArn: 'arn:aws:iam::012345678912:role/x' },
+      },
+      {
+        case: 'an identity store ARN with a user already in it',
+        onBehalfOf: { userId: USER_ID, identityStoreArn: `${IDENTITY_STORE}/user/admin` },
+      },
+    ])('gives an Identity Center user with $case no actor', ({ onBehalfOf }) => {
+      // Act
+      const request = parseTrigger(
+        apiCall({ userIdentity: { type: 'IdentityCenterUser', onBehalfOf } }),
+      );
+
+      // Assess
+      expect(request.actor).toBeUndefined();
+    });
+
+    it('names an identity of another type with onBehalfOf but no arn no actor', () => {
+      // Act
+      const request = parseTrigger(
+        apiCall({
+          userIdentity: {
+            type: 'AWSService',
+            onBehalfOf: { userId: USER_ID, identityStoreArn: IDENTITY_STORE },
+          },
+        }),
+      );
+
+      // Assess
+      expect(request.actor).toBeUndefined();
+    });
+
+    it('prefers the arn an identity carries', () => {
+      // Prepare
+      const userIdentity = {
+        type: 'AssumedRole',
+        arn: MALLORY.arn,
+        onBehalfOf: { userId: USER_ID, identityStoreArn: IDENTITY_STORE },
+      };
+
+      // Act
+      const request = parseTrigger(apiCall({ userIdentity }));
+
+      // Assess
+      expect(request.actor).toStrictEqual({ arn: MALLORY.arn, type: 'AssumedRole' });
+    });
+
+    it.each([
+      { case: 'an empty arn', userIdentity: { type: 'IAMUser', arn: '' } },
+      { case: 'an arn that is no string', userIdentity: { type: 'IAMUser', arn: 7 } },
+      { case: 'a userIdentity that is no object', userIdentity: 'root' },
+    ])('gives an identity with $case no actor', ({ userIdentity }) => {
+      // Act
+      const request = parseTrigger(apiCall({ userIdentity }));
+
+      // Assess
+      expect(request.actor).toBeUndefined();
+    });
+
+    it('leaves out the parts an identity does not carry as non-empty strings', () => {
+      // Prepare
+      const userIdentity = {
+        arn: 'arn:aws:iam::012345678912:root',
+        type: '',
+        accountId: 12,
+        sessionContext: { sessionIssuer: { arn: '' } },
+      };
+
+      // Act
+      const request = parseTrigger(apiCall({ userIdentity }));
+
+      // Assess
+      expect(request.actor).toStrictEqual({ arn: 'arn:aws:iam::012345678912:root' });
+    });
+  });
+
+  describe('evidence', () => {
+    it.each<{ case: string; event: Json; evidence: string }>([
+      { case: 'a direct request object', event: { eventDataStore: ID }, evidence: 'trusted' },
+      { case: 'a direct {}', event: {}, evidence: 'trusted' },
+      { case: 'Scheduler custom input', event: { executionId: 'x-1' }, evidence: 'alert' },
+      {
+        case: 'a scheduled rule',
+        event: { 'detail-type': 'Scheduled Event', source: 'aws.events' },
+        evidence: 'alert',
+      },
+      {
+        case: 'an alarm action',
+        event: { source: 'aws.cloudwatch', alarmData: { state: { value: 'ALARM' } } },
+        evidence: 'alert',
+      },
+      {
+        case: 'another source',
+        event: { 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail: {} },
+        evidence: 'alert',
+      },
+      { case: 'a CloudTrail API call on EventBridge', event: apiCall(), evidence: 'trusted' },
+      {
+        case: 'an API call of a source that is not aws.cloudtrail',
+        event: apiCall({}, { source: 'custom.cloudtrail' }),
+        evidence: 'alert',
+      },
+      {
+        case: 'a CloudTrail event that is no API call',
+        event: apiCall({}, { 'detail-type': 'AWS Service Event via CloudTrail' }),
+        evidence: 'alert',
+      },
+      {
+        case: 'a CloudTrail API call without a detail object',
+        event: apiCall({}, { detail: 'StopEventDataStoreIngestion' }),
+        evidence: 'alert',
+      },
+      { case: 'a CloudTrail API call in SNS', event: sns(snsRecord(apiCall())), evidence: 'alert' },
+      {
+        case: 'a request object in SNS',
+        event: sns(snsRecord({ eventDataStore: ID })),
+        evidence: 'alert',
+      },
+      { case: 'plain text in SNS', event: sns(snsRecord(`stopped ${ARN}`)), evidence: 'alert' },
+      {
+        case: 'an alarm notification in SNS',
+        event: sns(snsRecord(alarmNotification('ALARM'))),
+        evidence: 'alert',
+      },
+      {
+        case: 'several CloudTrail API calls in one SNS delivery',
+        event: sns(snsRecord(apiCall({ eventID: 'e1' })), snsRecord(apiCall({ eventID: 'e2' }))),
+        evidence: 'alert',
+      },
+    ])('trusts $case as $evidence', ({ event, evidence }) => {
+      // Act
+      const request = parseTrigger(event);
+
+      // Assess
+      expect(request.evidence).toBe(evidence);
+    });
+  });
+
+  describe('accepting a baseline', () => {
+    it('reads a direct acceptBaseline as a trusted request to accept the named stores', () => {
+      // Act
+      const request = parseTrigger({ acceptBaseline: [ARN, ID, ARN], reason: 'reviewed' });
+
+      // Assess
+      expect(request).toStrictEqual({
+        kind: 'manual',
+        source: 'direct',
+        scope: [ARN, ID],
+        acceptBaseline: true,
+        evidence: 'trusted',
+        note: 'reviewed',
+      });
+    });
+
+    it('accepts 100 stores', () => {
+      // Prepare
+      const stores = Array.from({ length: 100 }, (_, i) => `store-${i}`);
+
+      // Act
+      const request = parseTrigger({ acceptBaseline: stores });
+
+      // Assess
+      expect(request.scope).toEqual(stores);
+      expect(request.note).toBeUndefined();
+    });
+
+    it.each<{ case: string; event: Json; field: string }>([
+      { case: 'an empty list', event: { acceptBaseline: [] }, field: 'event.acceptBaseline' },
+      { case: 'a single string', event: { acceptBaseline: ARN }, field: 'event.acceptBaseline' },
+      { case: 'true', event: { acceptBaseline: true }, field: 'event.acceptBaseline' },
+      {
+        case: '101 stores',
+        event: { acceptBaseline: Array.from({ length: 101 }, (_, i) => `store-${i}`) },
+        field: 'event.acceptBaseline',
+      },
+      {
+        case: 'a bad identifier',
+        event: { acceptBaseline: [ID, 'a b'] },
+        field: 'event.acceptBaseline[1]',
+      },
+      {
+        case: 'dryRun',
+        event: { acceptBaseline: [ID], dryRun: true },
+        field: 'event.dryRun',
+      },
+      {
+        case: 'eventDataStore',
+        event: { acceptBaseline: [ID], eventDataStore: ID },
+        field: 'event.eventDataStore',
+      },
+      {
+        case: 'executionId',
+        event: { acceptBaseline: [ID], executionId: 'x-1' },
+        field: 'event.executionId',
+      },
+      {
+        case: 'a reason that is no string',
+        event: { acceptBaseline: [ID], reason: 1 },
+        field: 'event.reason',
+      },
+    ])('rejects acceptBaseline with $case, naming $field', ({ event, field }) => {
+      // Act
+      const error = caught(() => parseTrigger(event));
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe(field);
+    });
+
+    it('says what a baseline request may hold', () => {
+      // Act
+      const error = caught(() => parseTrigger({ acceptBaseline: [ID], dryRun: true }));
+
+      // Assess
+      expect((error as InvalidTriggerError).message).toContain(
+        'a baseline request may hold only acceptBaseline, reason',
+      );
+    });
+
+    it.each([
+      { case: 'the direct request', message: { acceptBaseline: [ARN] } },
+      { case: 'a reason', message: { acceptBaseline: [ARN], reason: 'approved' } },
+      { case: 'other keys', message: { acceptBaseline: [ARN], alert: 'x' } },
+      { case: 'no stores', message: { acceptBaseline: [] } },
+    ])('rejects acceptBaseline with $case inside SNS', ({ message }) => {
+      // Act
+      const error = caught(() =>
+        parseTrigger(sns(snsRecord('stopped', 'm0'), snsRecord(message, 'm1'))),
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidTriggerError);
+      expect((error as InvalidTriggerError).field).toBe(
+        'event.Records[1].Sns.Message.acceptBaseline',
+      );
+      expect((error as InvalidTriggerError).message).toContain(
+        'a baseline is accepted only by a direct invoke or an authorized UpdateEventDataStore delivered by EventBridge',
+      );
+    });
+
+    it.each([
+      { case: 'a request object', event: { eventDataStore: ID } },
+      { case: 'an update on EventBridge', event: apiCall({ eventName: 'UpdateEventDataStore' }) },
+      {
+        case: 'a message naming acceptBaseline in plain text',
+        event: sns(snsRecord('please acceptBaseline for the store', 'm1')),
+      },
+    ])('never asks $case to accept a baseline', ({ event }) => {
+      // Act
+      const request = parseTrigger(event);
+
+      // Assess
+      expect(request.acceptBaseline).toBeUndefined();
     });
   });
 
@@ -1117,6 +1929,7 @@ describe('Function: parseTrigger', () => {
         kind: 'incident',
         source: 'aws.sns',
         scope: [ARN, ARN_B],
+        evidence: 'alert',
         deliveryId: 'm1,m2',
       });
     });

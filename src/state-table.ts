@@ -1,0 +1,296 @@
+/**
+ * The state table adapter (`STATE_TABLE`, DynamoDB): one item per store, keyed on `storeArn`,
+ * holding its baseline, whether its exemption is distrusted, and its recent stops.
+ *
+ * The DynamoDB client is imported when the adapter is created, not when this file is: a function
+ * without a state table never loads it (the bundle keeps it in a chunk loaded on demand). Every
+ * request is aborted when the invocation's deadline fires; every error leaves as a `CallError`.
+ */
+import type * as LibDynamoDB from '@aws-sdk/lib-dynamodb';
+import { CallError, toCallError } from './call-error.js';
+import type { StoreConfig } from './types.js';
+
+export interface StoreRecord {
+  readonly storeArn: string;
+  readonly baseline?: StoreConfig;
+  /** When the baseline was recorded, ISO-8601. */
+  readonly baselineAt?: string;
+  /** An exempt-tag change by an actor not authorized: the exemption is ignored until an authorized actor sets it again. */
+  readonly exemptionDistrusted?: boolean;
+}
+
+export interface StatePort {
+  getStore(storeArn: string): Promise<StoreRecord | undefined>;
+  putBaseline(storeArn: string, baseline: StoreConfig, at: Date): Promise<void>;
+  setExemptionDistrusted(storeArn: string, distrusted: boolean): Promise<void>;
+  /** The ARN of every store with a record (the registry that outlives ListEventDataStores). */
+  listStores(): Promise<string[]>;
+  /** Counts one stop of the store (`id`: the CloudTrail eventID, so a redelivery counts once) and returns the number of stops within the window ending at `at`; old stops are dropped. Conditional writes: concurrent invocations count right. */
+  recordStop(
+    storeArn: string,
+    stop: { readonly id: string; readonly at: Date },
+    windowMs: number,
+  ): Promise<number>;
+}
+
+export interface StateTable {
+  open(deadline: AbortSignal): StatePort;
+}
+
+/** Rounds of a stop's conditional writes before it gives up (only a race on a first stop retries). */
+export const RECORD_STOP_ATTEMPTS = 5;
+
+/** The attributes `getStore` reads: everything but the stops. */
+const RECORD_ATTRIBUTES = ['storeArn', 'baseline', 'baselineAt', 'exemptionDistrusted'] as const;
+
+type Lib = Pick<typeof LibDynamoDB, 'GetCommand' | 'UpdateCommand' | 'paginateScan'>;
+type DocumentClient = LibDynamoDB.DynamoDBDocumentClient;
+type Item = Record<string, unknown>;
+/** Stop id → epoch milliseconds, as the item keeps them. */
+type Stops = Record<string, number>;
+
+interface Table {
+  readonly client: DocumentClient;
+  readonly lib: Lib;
+  readonly name: string;
+}
+
+/** Builds the adapter and its client (once per execution environment). */
+export async function createStateTable(options: {
+  tableName: string;
+  region: string;
+}): Promise<StateTable> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateScan } = await import(
+    '@aws-sdk/lib-dynamodb'
+  );
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: options.region,
+      // A request with no answer after 5 s fails (TimeoutError) instead of waiting for the deadline.
+      requestHandler: {
+        requestTimeout: 5_000,
+        throwOnRequestTimeout: true,
+        connectionTimeout: 2_000,
+      },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const table: Table = {
+    client,
+    lib: { GetCommand, UpdateCommand, paginateScan },
+    name: options.tableName,
+  };
+  return { open: (deadline) => createPort(table, deadline) };
+}
+
+function createPort(table: Table, deadline: AbortSignal): StatePort {
+  const { client, lib, name } = table;
+  const call = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
+    try {
+      return await send();
+    } catch (error) {
+      throw toCallError(error, operation);
+    }
+  };
+  const send = { abortSignal: deadline };
+  const update = (storeArn: string, expression: string, values: Item) =>
+    call('UpdateItem', () =>
+      client.send(
+        new lib.UpdateCommand({
+          TableName: name,
+          Key: { storeArn },
+          UpdateExpression: expression,
+          ExpressionAttributeValues: values,
+        }),
+        send,
+      ),
+    );
+  return {
+    async getStore(storeArn) {
+      const out = await call('GetItem', () =>
+        client.send(
+          new lib.GetCommand({
+            TableName: name,
+            Key: { storeArn },
+            ConsistentRead: true,
+            ProjectionExpression: RECORD_ATTRIBUTES.join(', '),
+          }),
+          send,
+        ),
+      );
+      return out.Item === undefined ? undefined : toRecord(out.Item, storeArn);
+    },
+    async putBaseline(storeArn, baseline, at) {
+      await update(storeArn, 'SET baseline = :baseline, baselineAt = :at', {
+        ':baseline': baseline,
+        ':at': at.toISOString(),
+      });
+    },
+    async setExemptionDistrusted(storeArn, distrusted) {
+      await update(storeArn, 'SET exemptionDistrusted = :distrusted', {
+        ':distrusted': distrusted,
+      });
+    },
+    listStores: () =>
+      call('Scan', async () => {
+        const arns: string[] = [];
+        const pages = lib.paginateScan(
+          { client },
+          { TableName: name, ProjectionExpression: 'storeArn', ConsistentRead: true },
+          send,
+        );
+        for await (const page of pages) {
+          for (const item of page.Items ?? []) {
+            if (typeof item.storeArn === 'string') arns.push(item.storeArn);
+          }
+        }
+        return arns;
+      }),
+    recordStop: (storeArn, stop, windowMs) =>
+      recordStop({ table, call, send }, storeArn, stop, windowMs),
+  };
+}
+
+function toRecord(item: Item, storeArn: string): StoreRecord {
+  return {
+    storeArn: typeof item.storeArn === 'string' ? item.storeArn : storeArn,
+    ...(item.baseline !== undefined && { baseline: item.baseline as StoreConfig }),
+    ...(typeof item.baselineAt === 'string' && { baselineAt: item.baselineAt }),
+    ...(typeof item.exemptionDistrusted === 'boolean' && {
+      exemptionDistrusted: item.exemptionDistrusted,
+    }),
+  };
+}
+
+interface StopContext {
+  readonly table: Table;
+  readonly call: <T>(operation: string, send: () => Promise<T>) => Promise<T>;
+  readonly send: { readonly abortSignal: AbortSignal };
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof CallError && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * Adds the stop to the item's `stops` map as one element (`SET stops.#id`, on condition that the
+ * id is new), so concurrent stops of one store never overwrite each other: DynamoDB applies them
+ * one after the other and each answer holds every stop written before it. A store's first stop
+ * creates the map (on condition that there is none); a race there is the only retry.
+ */
+async function recordStop(
+  context: StopContext,
+  storeArn: string,
+  stop: { readonly id: string; readonly at: Date },
+  windowMs: number,
+): Promise<number> {
+  const at = stop.at.getTime();
+  for (let attempt = 1; attempt <= RECORD_STOP_ATTEMPTS; attempt++) {
+    const stops =
+      (await writeStop(context, storeArn, stop.id, at)) ??
+      (await readStops(context, storeArn, stop.id)) ??
+      (await createStops(context, storeArn, stop.id, at));
+    if (stops === undefined) continue;
+    await dropOldStops(context, storeArn, stops, at - windowMs);
+    return Object.values(stops).filter((time) => time > at - windowMs && time <= at).length;
+  }
+  throw new CallError(
+    'UpdateItem',
+    'ConditionalCheckFailedException',
+    `the stops of ${storeArn} changed under each of ${RECORD_STOP_ATTEMPTS} attempts to record one`,
+  );
+}
+
+/** Undefined when the condition failed: the store has no stops yet, or this stop is recorded. */
+async function writeStop(context: StopContext, storeArn: string, id: string, at: number) {
+  return conditionalUpdate(context, storeArn, {
+    UpdateExpression: 'SET stops.#id = :at',
+    ConditionExpression: 'attribute_exists(stops) AND attribute_not_exists(stops.#id)',
+    ExpressionAttributeNames: { '#id': id },
+    ExpressionAttributeValues: { ':at': at },
+  });
+}
+
+/** Undefined when the store has no stops yet; its stops when this stop is among them. */
+async function readStops(context: StopContext, storeArn: string, id: string) {
+  const { client, lib, name } = context.table;
+  const out = await context.call('GetItem', () =>
+    client.send(
+      new lib.GetCommand({
+        TableName: name,
+        Key: { storeArn },
+        ConsistentRead: true,
+        ProjectionExpression: 'stops',
+      }),
+      context.send,
+    ),
+  );
+  const stops = out.Item?.stops as Stops | undefined;
+  return stops !== undefined && id in stops ? stops : undefined;
+}
+
+/** Undefined when another invocation created the stops first. */
+async function createStops(context: StopContext, storeArn: string, id: string, at: number) {
+  return conditionalUpdate(context, storeArn, {
+    UpdateExpression: 'SET stops = :stops',
+    ConditionExpression: 'attribute_not_exists(stops)',
+    ExpressionAttributeValues: { ':stops': { [id]: at } },
+  });
+}
+
+/** The stops after an update; undefined when its condition failed. */
+async function conditionalUpdate(
+  context: StopContext,
+  storeArn: string,
+  input: {
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues: Item;
+  },
+): Promise<Stops | undefined> {
+  const { client, lib, name } = context.table;
+  try {
+    const out = await context.call('UpdateItem', () =>
+      client.send(
+        new lib.UpdateCommand({
+          TableName: name,
+          Key: { storeArn },
+          ...input,
+          ReturnValues: 'ALL_NEW',
+        }),
+        context.send,
+      ),
+    );
+    return (out.Attributes?.stops ?? {}) as Stops;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Removes the stops at or before `cutoff` (nothing is sent when there are none). */
+async function dropOldStops(
+  context: StopContext,
+  storeArn: string,
+  stops: Stops,
+  cutoff: number,
+): Promise<void> {
+  const old = Object.keys(stops).filter((id) => (stops[id] ?? 0) <= cutoff);
+  if (old.length === 0) return;
+  const { client, lib, name } = context.table;
+  const names = Object.fromEntries(old.map((id, index) => [`#old${index}`, id]));
+  await context.call('UpdateItem', () =>
+    client.send(
+      new lib.UpdateCommand({
+        TableName: name,
+        Key: { storeArn },
+        UpdateExpression: `REMOVE ${Object.keys(names)
+          .map((key) => `stops.${key}`)
+          .join(', ')}`,
+        ExpressionAttributeNames: names,
+      }),
+      context.send,
+    ),
+  );
+}
