@@ -1,12 +1,11 @@
-/** One store, end to end: describe → decide → act → one result and its log line. */
+/** One store, end to end: look → decide → act → one result and its log lines. */
 
-import { type CallError, toCallError } from './call-error.js';
-import { callWithRetries } from './call-with-retries.js';
-import { decide } from './policy.js';
-import { failedResult, reportDecision, reportFailure } from './report.js';
+import { act } from './act.js';
+import { toCallError } from './call-error.js';
+import { assessStore, describeStore, type Looked } from './look-at-store.js';
+import { decide, isOwnAction } from './policy.js';
+import { failedResult, reportFailure, reportFindings } from './report.js';
 import type { Run } from './run.js';
-import { startWithRetries } from './start-with-retries.js';
-import { tagsOf } from './store-tags.js';
 import {
   type Candidate,
   REASONS,
@@ -22,39 +21,32 @@ export async function handleStore(
   run: Run,
 ): Promise<StoreResult> {
   const arn = candidate.eventDataStore;
-  let snapshot: StoreSnapshot | undefined;
-  if (isOurs(candidate)) {
+  let looked: Looked | undefined;
+  if (isOurs(candidate, request, run)) {
+    let snapshot: StoreSnapshot;
     try {
-      snapshot = await describe(candidate, run);
+      snapshot = await describeStore(candidate, run);
     } catch (error) {
       const failure = toCallError(error);
       return reportFailure(run, failedResult(arn, REASONS.describeFailed, failure), failure);
     }
+    looked = await assessStore(arn, snapshot, request, run);
   }
-  const decision = decide(
-    { ...candidate, ...(snapshot && { snapshot }) },
-    request,
-    run.config,
-    run.now(),
-  );
+  const facts = looked && { snapshot: looked.snapshot, memory: looked.assessment.memory };
+  const decision = decide({ ...candidate, ...facts }, request, run.config, run.now());
   for (const warning of decision.warnings) {
     run.logger.warn('exempt tag ignored', { eventDataStore: arn, warning });
   }
+  const findings = looked?.assessment.findings ?? [];
+  reportFindings(run, arn, findings);
+  const snapshot = looked?.snapshot;
   const before = {
     eventDataStore: arn,
     ...(snapshot?.name !== undefined && { name: snapshot.name }),
     ...(snapshot?.status !== undefined && { statusBefore: snapshot.status }),
   };
-  if (decision.action !== 'resume') {
-    const action = decision.action === 'skip' ? 'skipped' : 'would-resume';
-    return reportDecision(run, { ...before, action, reason: decision.reason, attempts: 0 });
-  }
-  run.logger.info('store decision', { ...before, action: 'resume', reason: decision.reason });
-  const { error, ...outcome } = await startWithRetries(arn, decision.waitForStopped, run);
-  const result: StoreResult = { ...before, ...outcome };
-  if (result.action === 'failed') return reportFailure(run, withError(result, error), error);
-  run.logger.info('store resumed', { ...result });
-  return result;
+  const result = await act(decision, before, run);
+  return findings.length === 0 ? result : { ...result, findings };
 }
 
 /** A bug, not an API error: the store fails loudly instead of taking the others down. */
@@ -64,20 +56,12 @@ export function crashed(run: Run, candidate: Candidate, error: unknown): StoreRe
   return reportFailure(run, result, failure);
 }
 
-/** Only a managed store of our own is described; the others are decided on what is known. */
-function isOurs(candidate: Candidate): boolean {
-  return candidate.managed && !candidate.foreign && candidate.stopCallFailed !== true;
-}
-
-async function describe(candidate: Candidate, run: Run): Promise<StoreSnapshot> {
-  const arn = candidate.eventDataStore;
-  const snapshot = await callWithRetries(run, () => run.cloudtrail.describeStore(arn), arn);
-  const tags =
-    candidate.tags ??
-    tagsOf(await callWithRetries(run, () => run.cloudtrail.listTags([arn]), arn), arn);
-  return { ...snapshot, tags: tags ?? {} };
-}
-
-function withError(result: StoreResult, error: CallError | undefined): StoreResult {
-  return error === undefined ? result : { ...result, errorName: error.name };
+/** Only a managed store of our own is looked at, and not for the guard's own call. */
+function isOurs(candidate: Candidate, request: ResumeRequest, run: Run): boolean {
+  return (
+    candidate.managed &&
+    !candidate.foreign &&
+    candidate.stopCallFailed !== true &&
+    !isOwnAction(request, run.config)
+  );
 }

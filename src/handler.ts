@@ -18,6 +18,7 @@ import { createHandleOnce } from './idempotency.js';
 import { checkSamLocalEndpoints } from './local-endpoints.js';
 import { recordResult } from './metrics.js';
 import { resumeIngestion } from './resume.js';
+import { createStateTable } from './state-table.js';
 import { parseTrigger } from './trigger.js';
 import type { Here, ResumeRequest, ResumeResult } from './types.js';
 
@@ -26,6 +27,27 @@ checkSamLocalEndpoints(process.env, config);
 const logger = new Logger();
 const metrics = new Metrics();
 const cloudtrail = createCloudTrail({ region: config.region });
+// The DynamoDB client is loaded only when STATE_TABLE is set.
+const state =
+  config.stateTable === undefined
+    ? undefined
+    : await createStateTable({ tableName: config.stateTable, region: config.region });
+warnAboutSettings();
+
+/** Settings that work but leave something out, said once per cold start. */
+function warnAboutSettings(): void {
+  if (config.stateTable === undefined) {
+    logger.warn('drift not tracked', {
+      reason:
+        'STATE_TABLE is not set: no baselines, so narrowed selectors, lowered retention and other configuration changes are not seen',
+    });
+  }
+  if (config.deprecatedAuthorizedStoppers) {
+    logger.warn('deprecated setting', {
+      reason: 'AUTHORIZED_STOPPERS is deprecated: rename it AUTHORIZED_ACTORS',
+    });
+  }
+}
 
 /** The account and partition come from the Lambda context, the region from the environment. */
 function whereAmI(context: Context): Here {
@@ -42,6 +64,7 @@ function whereAmI(context: Context): Here {
 async function handleRequest(request: ResumeRequest, context: Context): Promise<ResumeResult> {
   const result = await resumeIngestion(request, {
     cloudtrail,
+    state,
     config,
     here: whereAmI(context),
     logger,

@@ -1,5 +1,6 @@
 /** How a result is counted in CloudWatch (embedded metric format, no API calls). */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { isAboveInformational } from './drift.js';
 import type { Action, ResumeResult } from './types.js';
 
 /** The metric each store action counts in. */
@@ -39,9 +40,13 @@ function reasonRecorder(metrics: MetricsLike): SingleMetric {
  * metrics per reason, one EMF record per distinct (action, reason).
  */
 export function recordResult(metrics: MetricsLike, result: ResumeResult): void {
+  // A store protected besides being resumed or restored counts as protected too.
+  const alsoProtected = result.stores.filter((s) => s.protected && s.action !== 'protected');
   for (const [action, name] of Object.entries(ACTION_METRICS)) {
-    metrics.addMetric(name, 'Count', result.summary[summaryKey(action as Action)]);
+    const extra = action === 'protected' ? alsoProtected.length : 0;
+    metrics.addMetric(name, 'Count', result.summary[summaryKey(action as Action)] + extra);
   }
+  recordFindings(metrics, result);
   const byReason = new Map<string, number>();
   for (const store of result.stores) {
     const key = `${store.action}\u0000${store.reason}`;
@@ -55,6 +60,29 @@ export function recordResult(metrics: MetricsLike, result: ResumeResult): void {
     single.addMetric(ACTION_METRICS[action as Action], 'Count', count);
   }
 }
+
+/**
+ * `DriftFindings`: the total with the default dimensions (the alarm watches it), and one record
+ * per kind with the dimension `kind`. Findings of severity INFORMATIONAL (a baseline recorded)
+ * are not drift and are not counted.
+ */
+function recordFindings(metrics: MetricsLike, result: ResumeResult): void {
+  const byKind = new Map<string, number>();
+  for (const finding of result.stores.flatMap((s) => s.findings ?? [])) {
+    if (isAboveInformational(finding))
+      byKind.set(finding.kind, (byKind.get(finding.kind) ?? 0) + 1);
+  }
+  const total = [...byKind.values()].reduce((sum, n) => sum + n, 0);
+  metrics.addMetric(DRIFT_METRIC, 'Count', total);
+  if (byKind.size === 0) return;
+  const single = reasonRecorder(metrics);
+  for (const [kind, count] of byKind) {
+    single.addDimension('kind', kind);
+    single.addMetric(DRIFT_METRIC, 'Count', count);
+  }
+}
+
+export const DRIFT_METRIC = 'DriftFindings';
 
 function summaryKey(action: Action): keyof ResumeResult['summary'] {
   if (action === 'would-resume') return 'wouldResume';

@@ -1,21 +1,47 @@
 import type { Config } from './config.js';
+import { readExemption } from './exemption.js';
 import { parseStoreArn } from './identifiers.js';
-import { type Candidate, type Here, REASONS, type Reason, type ResumeRequest } from './types.js';
+import {
+  type Candidate,
+  type Here,
+  REASONS,
+  type Reason,
+  type ResumeRequest,
+  type StoreSnapshot,
+} from './types.js';
+
+/** What comes with every decision besides its action. */
+interface Extras {
+  readonly warnings: readonly string[];
+  /** Turn termination protection back on: after the action, or alone when the action is a skip. */
+  readonly protect: boolean;
+}
 
 export type Decision =
-  | { readonly action: 'skip'; readonly reason: Reason; readonly warnings: readonly string[] }
-  | {
-      readonly action: 'would-resume';
-      readonly reason: 'dry-run';
-      readonly warnings: readonly string[];
-    }
-  | {
+  | ({ readonly action: 'skip'; readonly reason: Reason } & Extras)
+  | ({ readonly action: 'would-resume' | 'would-restore'; readonly reason: 'dry-run' } & Extras)
+  | ({
       readonly action: 'resume';
       readonly reason: 'stopped';
       /** The store is still `STOPPING_INGESTION`: wait for `STOPPED_INGESTION` first. */
       readonly waitForStopped: boolean;
-      readonly warnings: readonly string[];
-    };
+    } & Extras)
+  | ({ readonly action: 'restore'; readonly reason: 'deleted' } & Extras);
+
+/** The main action alone, before the extras are added. */
+type Main = DistributiveOmit<Decision, keyof Extras>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type PolicyConfig = Pick<
+  Config,
+  | 'exemptTagKey'
+  | 'authorizedActors'
+  | 'dryRun'
+  | 'maxExemptionHours'
+  | 'restoreDeleted'
+  | 'enforceTerminationProtection'
+  | 'guardRoleArn'
+>;
 
 /** The event categories whose stores StartEventDataStoreIngestion accepts. */
 const STARTABLE_CATEGORIES = [
@@ -50,70 +76,110 @@ export function isDryRun(request: ResumeRequest, config: Pick<Config, 'dryRun'>)
 
 /**
  * The first rule that matches gives the reason; the only producer of skip reasons. Pure; the
- * candidate's facts were resolved once, `now` is injected.
+ * candidate's facts were resolved once (its memory as this event left it), `now` is injected.
  */
 export function decide(
   candidate: Candidate,
   request: ResumeRequest,
-  config: Pick<Config, 'exemptTagKey' | 'authorizedActors' | 'dryRun'>,
+  config: PolicyConfig,
   now: Date,
 ): Decision {
-  const skip = (reason: Reason, warnings: readonly string[] = []): Decision => ({
-    action: 'skip',
-    reason,
-    warnings,
-  });
-  if (candidate.stopCallFailed === true) return skip(REASONS.stopCallFailed);
-  if (!candidate.managed) return skip(REASONS.notManaged);
-  if (candidate.foreign) return skip(REASONS.foreignStore);
   const store = candidate.snapshot;
-  const status = store?.status;
-  if (store === undefined || status === undefined) return skip(REASONS.unknownStatus);
+  const early = earlyReason(candidate, request, config);
+  if (early !== undefined || store?.status === undefined) {
+    return { action: 'skip', reason: early ?? REASONS.unknownStatus, warnings: [], protect: false };
+  }
+  const exemption = exemptionOf(store, candidate, config, now);
+  const main =
+    store.status === 'PENDING_DELETION'
+      ? decideDeleted(exemption.exempt, request, config)
+      : decideStopped(store, store.status, exemption.exempt, request, config);
+  const protect =
+    !exemption.exempt &&
+    !isDryRun(request, config) &&
+    needsProtection(candidate, config) &&
+    (store.status !== 'PENDING_DELETION' || main.action === 'restore');
+  const warnings = exemption.warning === undefined ? [] : [exemption.warning];
+  return { ...main, warnings, protect };
+}
+
+/** The rules that need no look at the store: not ours to act on, or our own call. */
+function earlyReason(
+  candidate: Candidate,
+  request: ResumeRequest,
+  config: PolicyConfig,
+): Reason | undefined {
+  if (candidate.stopCallFailed === true) return REASONS.stopCallFailed;
+  if (isOwnAction(request, config)) return REASONS.ownAction;
+  if (!candidate.managed) return REASONS.notManaged;
+  if (candidate.foreign) return REASONS.foreignStore;
+  return undefined;
+}
+
+/** A deleted store: restored only when RESTORE_DELETED is on and nobody authorized deleted it. */
+function decideDeleted(exempt: boolean, request: ResumeRequest, config: PolicyConfig): Main {
+  if (!config.restoreDeleted) return { action: 'skip', reason: REASONS.pendingDeletion };
+  if (exempt) return { action: 'skip', reason: REASONS.exempt };
+  if (isAuthorizedCall(request, config, 'DeleteEventDataStore')) {
+    return { action: 'skip', reason: REASONS.authorizedChange };
+  }
+  if (isDryRun(request, config)) return { action: 'would-restore', reason: REASONS.dryRun };
+  return { action: 'restore', reason: REASONS.deleted };
+}
+
+/** Every status but deletion: a stopped store is resumed unless a rule says otherwise. */
+function decideStopped(
+  store: StoreSnapshot,
+  status: string,
+  exempt: boolean,
+  request: ResumeRequest,
+  config: PolicyConfig,
+): Main {
+  const skip = (reason: Reason): Main => ({ action: 'skip', reason });
   if (isIngesting(status)) return skip(REASONS.alreadyIngesting);
-  if (status === 'PENDING_DELETION') return skip(REASONS.pendingDeletion);
   if (status === 'CREATED') return skip(REASONS.notStopped);
   if (!store.categories.some((c) => (STARTABLE_CATEGORIES as readonly string[]).includes(c))) {
     return skip(REASONS.unsupportedCategory);
   }
-  const exemption = readExemption(store.tags[config.exemptTagKey], config.exemptTagKey, now);
-  if (exemption.exempt) return skip(REASONS.exempt);
-  const warnings = exemption.warning === undefined ? [] : [exemption.warning];
-  if (request.kind === 'incident' && isAuthorizedStop(request, config.authorizedActors)) {
-    return skip(REASONS.authorizedStop, warnings);
+  if (exempt) return skip(REASONS.exempt);
+  if (isAuthorizedCall(request, config, 'StopEventDataStoreIngestion')) {
+    return skip(REASONS.authorizedStop);
   }
   if (status !== 'STOPPING_INGESTION' && status !== 'STOPPED_INGESTION') {
-    return skip(REASONS.unknownStatus, warnings);
+    return skip(REASONS.unknownStatus);
   }
-  if (isDryRun(request, config)) {
-    return { action: 'would-resume', reason: REASONS.dryRun, warnings };
-  }
+  if (isDryRun(request, config)) return { action: 'would-resume', reason: REASONS.dryRun };
   return {
     action: 'resume',
     reason: REASONS.stopped,
     waitForStopped: status === 'STOPPING_INGESTION',
-    warnings,
   };
 }
 
-/** An exempt tag holds an ISO-8601 time; one that cannot be read is no exemption. */
-function readExemption(
-  value: string | undefined,
-  key: string,
+/**
+ * The exempt tag, read with MAX_EXEMPTION_HOURS; an exemption set by an actor not authorized
+ * (the memory says so) holds no more.
+ */
+function exemptionOf(
+  store: StoreSnapshot,
+  candidate: Candidate,
+  config: PolicyConfig,
   now: Date,
 ): { exempt: boolean; warning?: string } {
-  if (value === undefined) return { exempt: false };
-  const text = value.trim();
-  const until = isIsoTimestamp(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(until)) {
-    return { exempt: false, warning: `tag ${key}="${value}" is not an ISO-8601 time: ignored` };
-  }
-  return { exempt: until > now.getTime() };
+  const key = config.exemptTagKey;
+  const read = readExemption(store.tags[key], key, now, config.maxExemptionHours);
+  const exempt = read.exempt && candidate.memory?.exemptionDistrusted !== true;
+  return read.warning === undefined ? { exempt } : { exempt, warning: read.warning };
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-function isIsoTimestamp(value: string): boolean {
-  return ISO_8601.test(value);
+/**
+ * Protection is off and ENFORCE_TERMINATION_PROTECTION wants it on — unless the store's baseline
+ * has it off (an authorized actor turned it off, or it never was on when the guard first saw it).
+ */
+function needsProtection(candidate: Candidate, config: PolicyConfig): boolean {
+  const current = candidate.snapshot?.config?.TerminationProtectionEnabled;
+  const baseline = candidate.memory?.baseline?.TerminationProtectionEnabled;
+  return config.enforceTerminationProtection && current === false && baseline !== false;
 }
 
 /** `*` in a pattern matches any run of characters; everything else is literal. */
@@ -125,9 +191,38 @@ export function matchesArnPattern(arn: string, pattern: string): boolean {
   return new RegExp(`^${source}$`).test(arn);
 }
 
-function isAuthorizedStop(request: ResumeRequest, patterns: readonly string[]): boolean {
+/**
+ * The event is trusted evidence (EventBridge's own CloudTrail event, or a direct invoke) of a
+ * call by an actor AUTHORIZED_ACTORS names. An SNS copy never is: whoever may publish could forge it.
+ */
+export function isAuthorized(request: ResumeRequest, config: Pick<Config, 'authorizedActors'>) {
   const actor = request.actor;
-  if (actor === undefined) return false;
+  if (request.kind !== 'incident' || request.evidence !== 'trusted' || actor === undefined) {
+    return false;
+  }
   const arns = actor.roleArn === undefined ? [actor.arn] : [actor.arn, actor.roleArn];
-  return patterns.some((pattern) => arns.some((arn) => matchesArnPattern(arn, pattern)));
+  return config.authorizedActors.some((pattern) =>
+    arns.some((arn) => matchesArnPattern(arn, pattern)),
+  );
+}
+
+/** An authorized actor's call of `eventName`, as trusted evidence says. */
+export function isAuthorizedCall(
+  request: ResumeRequest,
+  config: Pick<Config, 'authorizedActors'>,
+  eventName: string,
+): boolean {
+  return request.eventName === eventName && isAuthorized(request, config);
+}
+
+/**
+ * The guard's own call (its role as the actor), as trusted evidence says: its own restore or
+ * protection coming back through the EventBridge rule is not acted on again.
+ */
+export function isOwnAction(request: ResumeRequest, config: Pick<Config, 'guardRoleArn'>) {
+  return (
+    config.guardRoleArn !== undefined &&
+    request.evidence === 'trusted' &&
+    request.actor?.roleArn === config.guardRoleArn
+  );
 }

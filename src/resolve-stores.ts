@@ -10,7 +10,7 @@ import { LIST_TAGS_BATCH } from './cloudtrail.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { storeId } from './identifiers.js';
 import { isForeignStore } from './policy.js';
-import { failedResult, reportFailure } from './report.js';
+import { failedResult, reportFailure, reportStateFailure } from './report.js';
 import { isNoSuchStore } from './retry-policy.js';
 import type { Run } from './run.js';
 import { tagsOf } from './store-tags.js';
@@ -30,7 +30,10 @@ export interface Resolved {
 }
 
 export async function resolveStores(request: ResumeRequest, run: Run): Promise<Resolved> {
-  const listed = run.config.managedStores.map((store) => toArn(store, run.here));
+  const listed = [
+    ...run.config.managedStores.map((store) => toArn(store, run.here)),
+    ...(await readRegistry(run)),
+  ];
   if (request.scope === 'managed') return resolveSweep(listed, run);
   return resolveNamed(request.scope, request.failedStops ?? [], listed, run);
 }
@@ -40,6 +43,22 @@ function toArn(identifier: string, here: Here): string {
   if (identifier.startsWith('arn:')) return identifier;
   const { partition, region, accountId } = here;
   return `arn:${partition}:cloudtrail:${region}:${accountId}:eventdatastore/${storeId(identifier)}`;
+}
+
+/**
+ * The stores the state table has a record of: managed when it was made, they stay managed — a
+ * deleted store may no longer be listed, and a removed opt-in tag must not release a store.
+ */
+async function readRegistry(run: Run): Promise<string[]> {
+  const state = run.state;
+  if (state === undefined) return [];
+  try {
+    return await callWithRetries(run, () => state.listStores());
+  } catch (error) {
+    const consequence = 'stores known only to the state table are not handled this time';
+    reportStateFailure(run, toCallError(error), consequence);
+    return [];
+  }
 }
 
 function keyOf(arn: string, here: Here): string {

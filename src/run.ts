@@ -6,10 +6,13 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { CloudTrail, CloudTrailPort } from './cloudtrail.js';
 import type { Config } from './config.js';
 import { DeadlineExceededError } from './errors.js';
+import type { StatePort, StateTable } from './state-table.js';
 import type { Here, LoggerLike } from './types.js';
 
 export interface ResumeDeps {
   readonly cloudtrail: CloudTrail;
+  /** The state table (baselines, exemption trust, stop counts), when STATE_TABLE is set. */
+  readonly state?: StateTable | undefined;
   readonly config: Config;
   readonly here: Here;
   readonly logger: LoggerLike;
@@ -28,6 +31,7 @@ export interface Deadline {
 
 export interface Run {
   readonly cloudtrail: CloudTrailPort;
+  readonly state: StatePort | undefined;
   readonly config: Config;
   readonly here: Here;
   readonly logger: LoggerLike;
@@ -53,6 +57,7 @@ export function openRun(deps: ResumeDeps): Run {
   const sleep = deps.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
   return {
     cloudtrail: deps.cloudtrail.open(controller.signal),
+    state: deps.state?.open(controller.signal),
     config: deps.config,
     here: deps.here,
     logger: deps.logger,

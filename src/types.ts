@@ -112,7 +112,7 @@ export interface StoreResult {
   readonly statusBefore?: string;
   readonly action: Action;
   readonly reason: Reason;
-  /** StartEventDataStoreIngestion requests sent on the wire. */
+  /** Requests of the remediating calls (Start, Restore, Update) sent on the wire. */
   readonly attempts: number;
   readonly statusAfter?: string;
   /** The error behind a failure, when there was one. */
@@ -239,6 +239,17 @@ export interface Candidate {
   readonly tags?: Tags;
   /** Read by `describe` for a managed store of our own. */
   readonly snapshot?: StoreSnapshot;
+  /** What the state table remembers of the store, after this event's changes to it. */
+  readonly memory?: StoreMemory;
+}
+
+/** What the state table remembers of one store. */
+export interface StoreMemory {
+  readonly baseline?: StoreConfig;
+  /** When the baseline was recorded, ISO-8601. */
+  readonly baselineAt?: string;
+  /** The exempt tag was changed by an actor not authorized: no exemption until one sets it again. */
+  readonly exemptionDistrusted?: boolean;
 }
 
 /** The part of Powertools' Logger the use case needs (fixed message, data in fields). */

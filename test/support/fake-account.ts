@@ -89,6 +89,8 @@ export function store(id: string, status: string, options: Partial<FakeStore> = 
       { FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
     ],
     Tags: [{ Key: 'ingestion-guard:managed', Value: 'true' }],
+    // CreateEventDataStore's default: a store is protected unless someone turned it off
+    TerminationProtectionEnabled: true,
     ...options,
   };
 }

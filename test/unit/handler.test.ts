@@ -98,218 +98,53 @@ describe('Function: handler', () => {
     });
   });
 
-  // Against local/stores.json: one managed stopped store, one unmanaged stopped store, and five
-  // managed stores that must be left alone (enabled, Insight, exempt, organization/enabled,
-  // deleted).
+  // Against local/stores.json: one managed stopped store, one unmanaged stopped store, a managed
+  // stopped store whose exemption (until 2099) is too long to hold, a deleted store, and three
+  // managed stores that must be left alone (enabled, Insight, organization/enabled).
+  // Counts not given are zero.
   const SAMPLES: Record<string, { starts: number; summary: Partial<ResumeResult['summary']> }> = {
-    'cloudwatch-alarm-action.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 5,
-        failed: 0,
-      },
-    },
-    'direct-request-all-dry-run.json': {
-      starts: 0,
-      summary: {
-        resumed: 0,
-        wouldResume: 1,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 5,
-        failed: 0,
-      },
-    },
-    'direct-request-many.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 1,
-        failed: 0,
-      },
-    },
-    'direct-request.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    },
-    'eventbridge-stop-failed.json': {
-      starts: 0,
-      summary: {
-        resumed: 0,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 1,
-        failed: 0,
-      },
-    },
-    'eventbridge-stop-id-suffix.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    },
-    'eventbridge-stop-logging.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 5,
-        failed: 0,
-      },
-    },
-    'eventbridge-stop.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    },
-    'schedule-eventbridge-rule.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 5,
-        failed: 0,
-      },
-    },
-    'schedule-scheduler-default.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 5,
-        failed: 0,
-      },
-    },
-    'schedule-scheduler-input.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 5,
-        failed: 0,
-      },
-    },
-    'sns-alarm-alarm.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 5,
-        failed: 0,
-      },
-    },
-    'sns-alarm-ok.json': {
-      starts: 0,
-      summary: {
-        resumed: 0,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    },
-    'sns-multi-record.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 1,
-        failed: 0,
-      },
-    },
-    'sns-plain-text.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    },
-    'sns-request-object.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    },
-    'sns-stop-alert.json': {
-      starts: 1,
-      summary: {
-        resumed: 1,
-        wouldResume: 0,
-        restored: 0,
-        wouldRestore: 0,
-        protected: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    },
+    'cloudwatch-alarm-action.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'direct-accept-baseline.json': { starts: 1, summary: { resumed: 1 } },
+    'direct-request-all-dry-run.json': { starts: 0, summary: { wouldResume: 2, skipped: 4 } },
+    'direct-request-many.json': { starts: 1, summary: { resumed: 1, skipped: 1 } },
+    'direct-request.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-add-tags-exempt.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-delete-event-data-store.json': { starts: 0, summary: { skipped: 1 } },
+    'eventbridge-delete-trail.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'eventbridge-disable-federation.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-enable-federation.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-put-event-selectors.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'eventbridge-remove-tags.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-restore-event-data-store.json': { starts: 0, summary: { skipped: 1 } },
+    'eventbridge-stop-failed.json': { starts: 0, summary: { skipped: 1 } },
+    'eventbridge-stop-id-suffix.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-stop-logging.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'eventbridge-stop.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-update-event-data-store.json': { starts: 1, summary: { resumed: 1 } },
+    'eventbridge-update-trail.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'schedule-eventbridge-rule.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'schedule-scheduler-default.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'schedule-scheduler-input.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'sns-alarm-alarm.json': { starts: 2, summary: { resumed: 2, skipped: 4 } },
+    'sns-alarm-ok.json': { starts: 0, summary: {} },
+    'sns-forged-update.json': { starts: 1, summary: { resumed: 1 } },
+    'sns-multi-record.json': { starts: 1, summary: { resumed: 1, skipped: 1 } },
+    'sns-plain-text.json': { starts: 1, summary: { resumed: 1 } },
+    'sns-request-object.json': { starts: 1, summary: { resumed: 1 } },
+    'sns-stop-alert.json': { starts: 1, summary: { resumed: 1 } },
   };
 
-  /** The summary counts a sample leaves at zero unless its expectation says otherwise. */
-  const NOTHING_ELSE = { restored: 0, wouldRestore: 0, protected: 0 };
+  /** Its exempt tag says 2099: more than MAX_EXEMPTION_HOURS ahead, so no exemption. */
+  const TOO_LONG_EXEMPT = arnOf('e5f6a7b8-9f6e-4a5c-9d7b-4c1e5f607182');
+  const NOTHING = {
+    resumed: 0,
+    wouldResume: 0,
+    restored: 0,
+    wouldRestore: 0,
+    protected: 0,
+    skipped: 0,
+    failed: 0,
+  };
 
   it('has an expectation for every sample event', () => {
     const samples = readdirSync(new URL('../../events/', import.meta.url));
@@ -325,10 +160,10 @@ describe('Function: handler', () => {
     const result = await handler(readEvent(name), lambdaContext());
 
     // Assess
-    expect(result.summary).toEqual({ ...NOTHING_ELSE, ...expected.summary });
+    expect(result.summary).toEqual({ ...NOTHING, ...expected.summary });
     expect(mock).toHaveReceivedCommandTimes(StartEventDataStoreIngestionCommand, expected.starts);
     for (const store of result.stores.filter((s) => s.action === 'resumed')) {
-      expect(store.eventDataStore).toBe(MANAGED);
+      expect([MANAGED, TOO_LONG_EXEMPT]).toContain(store.eventDataStore);
     }
   });
 
@@ -412,8 +247,8 @@ describe('Function: handler', () => {
       restored: 0,
       wouldRestore: 0,
       protected: 0,
-      skipped: 5,
-      failed: 1,
+      skipped: 4,
+      failed: 2,
     });
     expect(result.stores.find((s) => s.action === 'failed')).toMatchObject({
       eventDataStore: MANAGED,
@@ -530,9 +365,10 @@ describe('Function: handler', () => {
     const emf = stdout.lines().filter((line) => '_aws' in line);
     const totals = emf.find((line) => 'StoresResumed' in line && !('reason' in line));
     expect(totals).toMatchObject({
-      StoresResumed: 1,
-      StoresSkipped: 5,
+      StoresResumed: 2,
+      StoresSkipped: 4,
       ResumeFailures: 0,
+      DriftFindings: 3,
       service: 'lake-ingestion-guard',
     });
     const skippedByReason = Object.fromEntries(
@@ -543,8 +379,15 @@ describe('Function: handler', () => {
     expect(skippedByReason).toEqual({
       'already-ingesting': 2,
       'unsupported-category': 1,
-      exempt: 1,
       'pending-deletion': 1,
+    });
+    const driftByKind = Object.fromEntries(
+      emf.filter((l) => 'kind' in l).map((l) => [l.kind, l.DriftFindings]),
+    );
+    expect(driftByKind).toEqual({
+      'exemption-too-long': 1,
+      deleted: 1,
+      'termination-protection-disabled': 1,
     });
   });
 

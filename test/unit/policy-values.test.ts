@@ -12,6 +12,10 @@ const CONFIG = {
   exemptTagKey: 'ingestion-guard:exempt-until',
   authorizedActors: [],
   dryRun: false,
+  maxExemptionHours: 72,
+  restoreDeleted: false,
+  enforceTerminationProtection: false,
+  guardRoleArn: undefined,
 };
 
 /** A managed store of our own with these categories and this status. */

@@ -18,6 +18,10 @@ const CONFIG: PolicyConfig = {
     'arn:aws:sts::123456789012:assumed-role/LakeAdmin/*',
   ],
   dryRun: false,
+  maxExemptionHours: 72,
+  restoreDeleted: false,
+  enforceTerminationProtection: false,
+  guardRoleArn: undefined,
 };
 
 const SCHEDULE: ResumeRequest = { kind: 'schedule', scope: 'managed', source: 'aws.scheduler' };
@@ -25,6 +29,8 @@ const INCIDENT: ResumeRequest = {
   kind: 'incident',
   scope: [ARN],
   source: 'aws.cloudtrail',
+  evidence: 'trusted',
+  eventName: 'StopEventDataStoreIngestion',
   actor: {
     arn: 'arn:aws:sts::123456789012:assumed-role/DevOpsAdmin/mallory',
     roleArn: 'arn:aws:iam::123456789012:role/DevOpsAdmin',
@@ -221,6 +227,7 @@ describe('Function: decide', () => {
         reason: 'stopped',
         waitForStopped,
         warnings: [],
+        protect: false,
       });
     },
   );
@@ -273,7 +280,7 @@ describe('Function: decide', () => {
         case: 'PENDING_DELETION and exempt → pending-deletion',
         candidate: candidate({
           status: 'PENDING_DELETION',
-          tags: { [EXEMPT_TAG]: '2099-01-01T00:00:00Z' },
+          tags: { [EXEMPT_TAG]: '2026-11-27T00:00:00Z' },
         }),
         reason: 'pending-deletion',
       },
@@ -290,13 +297,13 @@ describe('Function: decide', () => {
       },
       {
         case: 'exempt and stopped by an authorized role → exempt',
-        candidate: candidate({ tags: { [EXEMPT_TAG]: '2099-01-01T00:00:00Z' } }),
+        candidate: candidate({ tags: { [EXEMPT_TAG]: '2026-11-27T00:00:00Z' } }),
         request: BREAK_GLASS_STOP,
         reason: 'exempt',
       },
       {
         case: 'exempt in a dry run → exempt',
-        candidate: candidate({ tags: { [EXEMPT_TAG]: '2099-01-01T00:00:00Z' } }),
+        candidate: candidate({ tags: { [EXEMPT_TAG]: '2026-11-27T00:00:00Z' } }),
         config: { dryRun: true },
         reason: 'exempt',
       },
@@ -346,10 +353,10 @@ describe('Function: decide', () => {
       { case: 'an offset without a colon', value: '2026-11-25T04:30:00.000+0100' },
       { case: 'fractional seconds', value: '2026-11-25T03:00:00.001Z' },
       { case: 'a future date', value: '2026-11-26' },
-      { case: 'spaces around it', value: '  2026-12-01T00:00:00Z ' },
+      { case: 'spaces around it', value: '  2026-11-27T00:00:00Z ' },
       { case: 'hours and minutes without seconds', value: '2026-11-25T04:00Z' },
-      { case: 'a time without an offset', value: '2026-12-01T00:00:00' },
-      { case: 'a time without seconds nor offset', value: '2026-12-01T00:00' },
+      { case: 'a time without an offset', value: '2026-11-27T00:00:00' },
+      { case: 'a time without seconds nor offset', value: '2026-11-27T00:00' },
     ])('skips a store exempt until $case', ({ value }) => {
       // Act
       const decision = decide(candidate({ tags: { [EXEMPT_TAG]: value } }), SCHEDULE, CONFIG, NOW);
@@ -410,7 +417,7 @@ describe('Function: decide', () => {
 
     it('reads the tag named by EXEMPT_TAG_KEY and no other', () => {
       // Prepare
-      const tags = { [EXEMPT_TAG]: '2099-01-01T00:00:00Z', 'ops:until': '2099-01-01T00:00:00Z' };
+      const tags = { [EXEMPT_TAG]: '2026-11-27T00:00:00Z', 'ops:until': '2026-11-27T00:00:00Z' };
 
       // Act
       const custom = decide(candidate({ tags }), SCHEDULE, { ...CONFIG, exemptTagKey: 'x' }, NOW);
@@ -425,6 +432,223 @@ describe('Function: decide', () => {
       expect(custom.reason).toBe('stopped');
       expect(renamed.reason).toBe('exempt');
     });
+  });
+
+  describe('integrity rules', () => {
+    const GUARD_ROLE = 'arn:aws:iam::123456789012:role/lake-ingestion-guard';
+    const withConfig = (protection: boolean, baseline?: boolean): Candidate => {
+      const store = snapshot({
+        config: {
+          AdvancedEventSelectors: [],
+          MultiRegionEnabled: true,
+          OrganizationEnabled: false,
+          TerminationProtectionEnabled: protection,
+        },
+      });
+      const memory =
+        baseline === undefined
+          ? undefined
+          : { baseline: { ...store.config!, TerminationProtectionEnabled: baseline } };
+      return { ...candidate(), snapshot: store, ...(memory && { memory }) };
+    };
+    const deleted = (overrides: Partial<StoreSnapshot> = {}) =>
+      candidate({ status: 'PENDING_DELETION', ...overrides });
+    const DELETE_BY_BREAK_GLASS: ResumeRequest = {
+      ...BREAK_GLASS_STOP,
+      eventName: 'DeleteEventDataStore',
+    };
+
+    it.each<{
+      case: string;
+      subject: Candidate;
+      request?: ResumeRequest;
+      config?: Partial<PolicyConfig>;
+      expected: { action: string; reason: string };
+    }>([
+      {
+        case: 'a deleted store, RESTORE_DELETED off',
+        subject: deleted(),
+        expected: { action: 'skip', reason: 'pending-deletion' },
+      },
+      {
+        case: 'a deleted store, RESTORE_DELETED on',
+        subject: deleted(),
+        config: { restoreDeleted: true },
+        expected: { action: 'restore', reason: 'deleted' },
+      },
+      {
+        case: 'a deleted store in a dry run',
+        subject: deleted(),
+        config: { restoreDeleted: true, dryRun: true },
+        expected: { action: 'would-restore', reason: 'dry-run' },
+      },
+      {
+        case: 'a deleted exempt store',
+        subject: deleted({ tags: { [EXEMPT_TAG]: '2026-11-25T05:00:00Z' } }),
+        config: { restoreDeleted: true },
+        expected: { action: 'skip', reason: 'exempt' },
+      },
+      {
+        case: 'a store deleted by an authorized actor (EventBridge)',
+        subject: deleted(),
+        request: DELETE_BY_BREAK_GLASS,
+        config: { restoreDeleted: true },
+        expected: { action: 'skip', reason: 'authorized-change' },
+      },
+      {
+        case: 'a store "deleted by an authorized actor" as an SNS message says',
+        subject: deleted(),
+        request: { ...DELETE_BY_BREAK_GLASS, source: 'aws.sns', evidence: 'alert' },
+        config: { restoreDeleted: true },
+        expected: { action: 'restore', reason: 'deleted' },
+      },
+      {
+        case: 'a stop by an authorized actor as an SNS message says',
+        subject: candidate(),
+        request: { ...BREAK_GLASS_STOP, source: 'aws.sns', evidence: 'alert' },
+        expected: { action: 'resume', reason: 'stopped' },
+      },
+      {
+        case: 'an authorized actor calling something else than a stop',
+        subject: candidate(),
+        request: { ...BREAK_GLASS_STOP, eventName: 'UpdateEventDataStore' },
+        expected: { action: 'resume', reason: 'stopped' },
+      },
+      {
+        case: "the guard's own call (EventBridge)",
+        subject: candidate(),
+        request: {
+          ...INCIDENT,
+          actor: {
+            arn: 'arn:aws:sts::123456789012:assumed-role/lake-ingestion-guard/x',
+            roleArn: GUARD_ROLE,
+          },
+        },
+        config: { guardRoleArn: GUARD_ROLE },
+        expected: { action: 'skip', reason: 'own-action' },
+      },
+      {
+        case: "the guard's own call as an SNS message says",
+        subject: candidate(),
+        request: {
+          ...INCIDENT,
+          evidence: 'alert',
+          actor: {
+            arn: 'arn:aws:sts::123456789012:assumed-role/lake-ingestion-guard/x',
+            roleArn: GUARD_ROLE,
+          },
+        },
+        config: { guardRoleArn: GUARD_ROLE },
+        expected: { action: 'resume', reason: 'stopped' },
+      },
+      {
+        case: 'an exemption longer than MAX_EXEMPTION_HOURS',
+        subject: candidate({ tags: { [EXEMPT_TAG]: '2099-01-01T00:00:00Z' } }),
+        expected: { action: 'resume', reason: 'stopped' },
+      },
+      {
+        case: 'an exemption within MAX_EXEMPTION_HOURS',
+        subject: candidate({ tags: { [EXEMPT_TAG]: '2026-11-27T03:00:00Z' } }),
+        expected: { action: 'skip', reason: 'exempt' },
+      },
+      {
+        case: 'an exemption set by an actor not authorized',
+        subject: {
+          ...candidate({ tags: { [EXEMPT_TAG]: '2026-11-25T05:00:00Z' } }),
+          memory: { exemptionDistrusted: true },
+        },
+        expected: { action: 'resume', reason: 'stopped' },
+      },
+    ])('decides $case → $expected.action', ({ subject, request, config, expected }) => {
+      // Act
+      const decision = decide(subject, request ?? SCHEDULE, { ...CONFIG, ...config }, NOW);
+
+      // Assess
+      expect(outcome(decision)).toEqual(expected);
+    });
+
+    it.each<{
+      case: string;
+      subject: Candidate;
+      request?: ResumeRequest;
+      config?: Partial<PolicyConfig>;
+      expected: boolean;
+    }>([
+      { case: 'protection off, first sight', subject: withConfig(false), expected: true },
+      {
+        case: 'protection off, on in the baseline',
+        subject: withConfig(false, true),
+        expected: true,
+      },
+      {
+        case: 'protection off in the baseline too (accepted)',
+        subject: withConfig(false, false),
+        expected: false,
+      },
+      { case: 'protection on', subject: withConfig(true), expected: false },
+      {
+        case: 'ENFORCE_TERMINATION_PROTECTION off',
+        subject: withConfig(false),
+        config: { enforceTerminationProtection: false },
+        expected: false,
+      },
+      { case: 'a dry run', subject: withConfig(false), config: { dryRun: true }, expected: false },
+      {
+        case: 'an exempt store',
+        subject: {
+          ...withConfig(false),
+          snapshot: {
+            ...withConfig(false).snapshot!,
+            tags: { [EXEMPT_TAG]: '2026-11-25T05:00:00Z' },
+          },
+        },
+        expected: false,
+      },
+      {
+        case: 'a deleted store not restored',
+        subject: {
+          ...withConfig(false),
+          snapshot: { ...withConfig(false).snapshot!, status: 'PENDING_DELETION' },
+        },
+        expected: false,
+      },
+      {
+        case: 'a deleted store restored',
+        subject: {
+          ...withConfig(false),
+          snapshot: { ...withConfig(false).snapshot!, status: 'PENDING_DELETION' },
+        },
+        config: { restoreDeleted: true },
+        expected: true,
+      },
+      {
+        case: 'an ingesting store',
+        subject: {
+          ...withConfig(false),
+          snapshot: { ...withConfig(false).snapshot!, status: 'ENABLED' },
+        },
+        expected: true,
+      },
+      {
+        case: 'an unmanaged store',
+        subject: { ...withConfig(false), managed: false },
+        expected: false,
+      },
+    ])(
+      'asks to turn protection back on: $case → $expected',
+      ({ subject, request, config, expected }) => {
+        // Act
+        const decision = decide(
+          subject,
+          request ?? SCHEDULE,
+          { ...CONFIG, enforceTerminationProtection: true, ...config },
+          NOW,
+        );
+
+        // Assess
+        expect(decision.protect).toBe(expected);
+      },
+    );
   });
 
   describe('authorized stops', () => {
@@ -556,6 +780,12 @@ describe('Function: decide', () => {
       categories: fc.array(category, { maxLength: 3 }),
       tags: fc.dictionary(fc.constantFrom(EXEMPT_TAG, 'team', 'x'), tagValue, { maxKeys: 3 }),
       organizationEnabled: fc.boolean(),
+      config: fc.record({
+        AdvancedEventSelectors: fc.constant([]),
+        MultiRegionEnabled: fc.boolean(),
+        OrganizationEnabled: fc.boolean(),
+        TerminationProtectionEnabled: fc.boolean(),
+      }),
     });
     const actorArn = fc.constantFrom(
       'arn:aws:iam::123456789012:role/BreakGlassOps',
@@ -569,6 +799,13 @@ describe('Function: decide', () => {
         source: fc.constant('test'),
         dryRun: fc.boolean(),
         actor: fc.record({ arn: actorArn, roleArn: actorArn }, { requiredKeys: ['arn'] }),
+        evidence: fc.constantFrom('trusted', 'alert'),
+        eventName: fc.constantFrom(
+          'StopEventDataStoreIngestion',
+          'DeleteEventDataStore',
+          'UpdateEventDataStore',
+          'AddTags',
+        ),
       },
       { requiredKeys: ['kind', 'scope', 'source'] },
     );
@@ -576,6 +813,10 @@ describe('Function: decide', () => {
       exemptTagKey: fc.constant(EXEMPT_TAG),
       authorizedActors: fc.subarray([...CONFIG.authorizedActors, '*']),
       dryRun: fc.boolean(),
+      maxExemptionHours: fc.integer({ min: 1, max: 8_760 }),
+      restoreDeleted: fc.boolean(),
+      enforceTerminationProtection: fc.boolean(),
+      guardRoleArn: fc.constantFrom(undefined, 'arn:aws:iam::123456789012:role/BreakGlassOps'),
     });
     const candidateArb: fc.Arbitrary<Candidate> = fc
       .tuple(arn, fc.boolean(), fc.option(snapshotArb, { nil: undefined }))
@@ -591,7 +832,7 @@ describe('Function: decide', () => {
       noInvalidDate: true,
     });
 
-    it('never resumes, nor would resume, an unmanaged or foreign store', () => {
+    it('never resumes, restores or protects, nor would, an unmanaged or foreign store', () => {
       fc.assert(
         fc.property(
           candidateArb,
@@ -607,7 +848,8 @@ describe('Function: decide', () => {
 
             // Assess
             expect(decision.action).toBe('skip');
-            expect(['not-managed', 'foreign-store']).toContain(decision.reason);
+            expect(decision.protect).toBe(false);
+            expect(['not-managed', 'foreign-store', 'own-action']).toContain(decision.reason);
           },
         ),
         { numRuns: 1_000 },

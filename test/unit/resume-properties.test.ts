@@ -12,6 +12,9 @@ import { resumeIngestion } from '../../src/resume.js';
 import { parseTrigger } from '../../src/trigger.js';
 import { ACCOUNT, arnOf, fakeAccount, REGION, store } from '../support/fake-account.js';
 
+/** An exemption that holds: it ends within MAX_EXEMPTION_HOURS. */
+const IN_AN_HOUR = new Date(Date.now() + 3_600_000).toISOString();
+
 const HERE = { partition: 'aws', accountId: ACCOUNT, region: REGION };
 const quiet = () => undefined;
 const LOGGER = { info: quiet, warn: quiet, error: quiet };
@@ -25,7 +28,7 @@ const STORES = [
   store('ee1', 'STOPPED_INGESTION', {
     Tags: [
       { Key: 'ingestion-guard:managed', Value: 'true' },
-      { Key: 'ingestion-guard:exempt-until', Value: '2999-01-01T00:00:00Z' },
+      { Key: 'ingestion-guard:exempt-until', Value: IN_AN_HOUR },
     ],
   }),
 ];

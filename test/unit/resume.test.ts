@@ -32,6 +32,9 @@ import {
   store,
 } from '../support/fake-account.js';
 
+/** An exemption that holds: it ends within MAX_EXEMPTION_HOURS. */
+const IN_AN_HOUR = new Date(Date.now() + 3_600_000).toISOString();
+
 const HERE = { partition: 'aws', accountId: ACCOUNT, region: REGION };
 const SCHEDULE: ResumeRequest = { kind: 'schedule', scope: 'managed', source: 'aws.scheduler' };
 
@@ -695,7 +698,7 @@ describe('Function: resumeIngestion', () => {
           ResourceId: arnOf('a1').replace('eventdatastore', 'EventDataStore'),
           TagsList: [
             { Key: 'ingestion-guard:managed', Value: 'true' },
-            { Key: 'ingestion-guard:exempt-until', Value: '2999-01-01T00:00:00Z' },
+            { Key: 'ingestion-guard:exempt-until', Value: IN_AN_HOUR },
           ],
         },
       ],
@@ -974,6 +977,8 @@ describe('Function: resumeIngestion (deadline abort)', () => {
       }),
       listStoreArns: async () => [],
       listTags: async () => new Map(),
+      restoreStore: async () => ({}),
+      enableTerminationProtection: async () => undefined,
       startIngestion: () =>
         new Promise((_resolve, reject) => {
           deadline.addEventListener('abort', () =>
