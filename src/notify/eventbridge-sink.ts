@@ -1,7 +1,13 @@
-/** EventBridge: the incident as the detail of one event on the configured bus. */
-import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+/**
+ * EventBridge: the incident as the detail of one event on the configured bus. Loaded by the
+ * notifier on first use (with its SDK client), never at a cold start.
+ */
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { Incident } from '../incident.js';
-import { loadOnce } from '../lazy.js';
 import { clientConfig, type Delivery, type SinkClientSettings } from './sink.js';
 
 export const EVENT_SOURCE = 'lake-ingestion-guard';
@@ -24,13 +30,9 @@ export interface EventBridgeSink {
 export function createEventBridgeSink(
   settings: SinkClientSettings & { readonly eventBus: string },
 ): EventBridgeSink {
-  const load = loadOnce(async () => {
-    const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
-    return { client: new EventBridgeClient(clientConfig(settings)), PutEventsCommand };
-  });
+  const client = new EventBridgeClient(clientConfig(settings));
   return {
     async put(incident, deadline) {
-      const { client, PutEventsCommand } = await load();
       const sent = { Entries: [toEntry(incident, settings.eventBus)] };
       const out = await client.send(new PutEventsCommand(sent), { abortSignal: deadline });
       const entry = out.Entries?.[0];

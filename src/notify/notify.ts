@@ -1,14 +1,12 @@
 /**
- * The notifier: the incident fanned out to every configured sink at once. Each sink is built only
- * when configured and loads its SDK client on first use, so an invocation with nothing to tell
- * (and a cold start) never evaluates it. A sink that fails is reported, never thrown: the others
+ * The notifier: the incident fanned out to every configured sink at once. A sink is set up only
+ * when configured, and its module (with its SDK client) is imported on its first use: a cold
+ * start, and every invocation with nothing to tell, never evaluates it. A sink that fails is reported, never thrown: the others
  * still deliver.
  */
 import type { Incident } from '../incident.js';
-import { createEventBridgeSink } from './eventbridge-sink.js';
-import { createSecurityHubSink } from './security-hub-sink.js';
+import { loadOnce } from '../lazy.js';
 import { runSink, type SinkName, type SinkReport } from './sink.js';
-import { createSnsSink } from './sns-sink.js';
 
 export type { SinkName, SinkReport } from './sink.js';
 
@@ -72,30 +70,44 @@ const at = (settings: NotifierSettings, sink: SinkName) => ({
 
 function snsDelivery(settings: NotifierSettings): Delivery | undefined {
   if (settings.topicArn === undefined) return undefined;
-  const sink = createSnsSink({ ...at(settings, 'sns'), topicArn: settings.topicArn });
+  const { topicArn } = settings;
+  const sink = loadOnce(async () =>
+    (await import('./sns-sink.js')).createSnsSink({ ...at(settings, 'sns'), topicArn }),
+  );
   return (incident, _, deadline) =>
-    incident === undefined ? undefined : runSink('sns', () => sink.publish(incident, deadline));
+    incident === undefined
+      ? undefined
+      : runSink('sns', async () => (await sink()).publish(incident, deadline));
 }
 
 function eventBridgeDelivery(settings: NotifierSettings): Delivery | undefined {
   if (settings.eventBus === undefined) return undefined;
-  const sink = createEventBridgeSink({
-    ...at(settings, 'eventbridge'),
-    eventBus: settings.eventBus,
-  });
+  const { eventBus } = settings;
+  const sink = loadOnce(async () =>
+    (await import('./eventbridge-sink.js')).createEventBridgeSink({
+      ...at(settings, 'eventbridge'),
+      eventBus,
+    }),
+  );
   return (incident, _, deadline) =>
-    incident === undefined ? undefined : runSink('eventbridge', () => sink.put(incident, deadline));
+    incident === undefined
+      ? undefined
+      : runSink('eventbridge', async () => (await sink()).put(incident, deadline));
 }
 
 function securityHubDelivery(settings: NotifierSettings): Delivery | undefined {
   if (!settings.securityHub) return undefined;
-  const sink = createSecurityHubSink({
-    ...at(settings, 'securityhub'),
-    partition: settings.partition,
-    accountId: settings.accountId,
-  });
+  const sink = loadOnce(async () =>
+    (await import('./security-hub-sink.js')).createSecurityHubSink({
+      ...at(settings, 'securityhub'),
+      partition: settings.partition,
+      accountId: settings.accountId,
+    }),
+  );
   return (incident, healthyStores, deadline) =>
     incident === undefined && healthyStores.length === 0
       ? undefined
-      : runSink('securityhub', () => sink.deliver(incident, healthyStores, deadline));
+      : runSink('securityhub', async () =>
+          (await sink()).deliver(incident, healthyStores, deadline),
+        );
 }

@@ -1,14 +1,16 @@
 /**
  * Security Hub: the incident's findings imported in ASFF (at most 100 per call), and the findings
- * of stores found healthy again archived (`RecordState: ARCHIVED`).
+ * of stores found healthy again archived (`RecordState: ARCHIVED`). Loaded by the notifier on
+ * first use (with its SDK client and the ASFF mapping), never at a cold start.
  */
-import type {
-  AwsSecurityFinding,
-  AwsSecurityFindingFilters,
+import {
+  type AwsSecurityFinding,
+  type AwsSecurityFindingFilters,
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import type { Incident } from '../incident.js';
-import { loadOnce } from '../lazy.js';
 import { GENERATOR_PREFIX, productArn, toArchived, toAsffFindings } from './asff.js';
 import { clientConfig, type Delivery, type SinkClientSettings } from './sink.js';
 
@@ -31,34 +33,27 @@ export interface SecurityHubSink {
   ): Promise<Delivery>;
 }
 
-type Sdk = typeof import('@aws-sdk/client-securityhub');
-type Loaded = { readonly client: SecurityHubClient; readonly sdk: Sdk };
-
 export const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, (i + 1) * size),
   );
 
 export function createSecurityHubSink(settings: SecurityHubSettings): SecurityHubSink {
-  const load = loadOnce(async (): Promise<Loaded> => {
-    const sdk = await import('@aws-sdk/client-securityhub');
-    return { client: new sdk.SecurityHubClient(clientConfig(settings)), sdk };
-  });
+  const client = new SecurityHubClient(clientConfig(settings));
   const product = productArn(settings.partition, settings.region, settings.accountId);
   return {
     async deliver(incident, healthyStores, deadline) {
-      const loaded = await load();
       const updatedAt = new Date().toISOString();
       const imported =
         incident === undefined
           ? []
           : toAsffFindings(incident, { partition: settings.partition, updatedAt });
       const importing = new Set(imported.map((finding) => finding.Id));
-      const active = await findActive(loaded, product, healthyStores, deadline);
+      const active = await findActive(client, product, healthyStores, deadline);
       const archived = active
         .filter((finding) => !importing.has(finding.Id))
         .map((finding) => toArchived(finding, updatedAt));
-      const failed = await importAll(loaded, [...imported, ...archived], deadline);
+      const failed = await importAll(client, [...imported, ...archived], deadline);
       const answer = {
         imported: imported.length,
         archived: archived.length,
@@ -85,13 +80,13 @@ type Failure = {
 };
 
 async function importAll(
-  { client, sdk }: Loaded,
+  client: SecurityHubClient,
   findings: readonly AwsSecurityFinding[],
   deadline: AbortSignal,
 ): Promise<Failure[]> {
   const failed: Failure[] = [];
   for (const batch of chunks(findings, IMPORT_BATCH)) {
-    const out = await client.send(new sdk.BatchImportFindingsCommand({ Findings: batch }), {
+    const out = await client.send(new BatchImportFindingsCommand({ Findings: batch }), {
       abortSignal: deadline,
     });
     failed.push(...(out.FailedFindings ?? []));
@@ -124,7 +119,7 @@ const matches =
  * archived.
  */
 async function findActive(
-  { client, sdk }: Loaded,
+  client: SecurityHubClient,
   product: string,
   stores: readonly string[],
   deadline: AbortSignal,
@@ -135,7 +130,7 @@ async function findActive(
     let NextToken: string | undefined;
     do {
       const page = await client.send(
-        new sdk.GetFindingsCommand({ Filters, MaxResults: 100, ...(NextToken && { NextToken }) }),
+        new GetFindingsCommand({ Filters, MaxResults: 100, ...(NextToken && { NextToken }) }),
         { abortSignal: deadline },
       );
       for (const finding of (page.Findings ?? []).filter(matches(product, batch))) {

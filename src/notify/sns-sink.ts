@@ -1,7 +1,9 @@
-/** SNS: the incident as JSON, with a readable subject and a `severity` attribute to filter on. */
-import type { PublishCommandInput } from '@aws-sdk/client-sns';
+/**
+ * SNS: the incident as JSON, with a readable subject and a `severity` attribute to filter on.
+ * Loaded by the notifier on first use (with its SDK client), never at a cold start.
+ */
+import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import type { Incident } from '../incident.js';
-import { loadOnce } from '../lazy.js';
 import { clientConfig, type Delivery, type SinkClientSettings } from './sink.js';
 
 /** SNS rejects a subject longer than this, or with anything but printable ASCII. */
@@ -40,13 +42,9 @@ export interface SnsSink {
 export function createSnsSink(
   settings: SinkClientSettings & { readonly topicArn: string },
 ): SnsSink {
-  const load = loadOnce(async () => {
-    const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
-    return { client: new SNSClient(clientConfig(settings)), PublishCommand };
-  });
+  const client = new SNSClient(clientConfig(settings));
   return {
     async publish(incident, deadline) {
-      const { client, PublishCommand } = await load();
       const sent = toPublish(incident, settings.topicArn);
       const out = await client.send(new PublishCommand(sent), { abortSignal: deadline });
       return { ok: true, sent, answer: { MessageId: out.MessageId } };

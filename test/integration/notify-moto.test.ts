@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIncident, type Incident } from '../../src/incident.js';
+import type { Incident } from '../../src/incident.js';
 import { createNotifier, type NotifierSettings, type SinkReport } from '../../src/notify/notify.js';
 import { subjectOf } from '../../src/notify/sns-sink.js';
 import type { StoreResult } from '../../src/types.js';
@@ -30,10 +30,10 @@ import {
   ACCOUNT,
   ATTACKER,
   AUDIT_ARN,
-  incidentInput,
+  incidentOf,
   REGION,
+  retentionLowered,
   SCHEDULE_REQUEST,
-  STOP_REQUEST,
   store,
   storeArn,
 } from '../support/incident-cases.js';
@@ -50,29 +50,7 @@ const PAYLOADS_FILE = process.env.NOTIFY_PAYLOADS_FILE;
 const payloads: Record<string, unknown> = {};
 
 const DRIFTED_ARN = storeArn('7c9d2e41-aaaa-4bbb-8ccc-0123456789ab');
-const DRIFTED: StoreResult = store({
-  eventDataStore: DRIFTED_ARN,
-  name: 'org-lake',
-  statusBefore: 'ENABLED',
-  action: 'skipped',
-  reason: 'already-ingesting',
-  attempts: 0,
-  findings: [
-    {
-      kind: 'retention-lowered',
-      field: 'RetentionPeriod',
-      before: 2557,
-      after: 7,
-      severity: 'HIGH',
-    },
-  ],
-});
-
-function incidentOf(stores: readonly StoreResult[], request = STOP_REQUEST): Incident {
-  const incident = buildIncident(incidentInput(stores, request));
-  if (incident === undefined) throw new Error('the test expects an incident');
-  return incident;
-}
+const DRIFTED: StoreResult = { ...retentionLowered(DRIFTED_ARN), name: 'org-lake' };
 
 /** The incident as a subscriber gets it: through JSON. */
 const asJson = (incident: Incident): unknown => JSON.parse(JSON.stringify(incident));

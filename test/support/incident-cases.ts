@@ -1,5 +1,5 @@
 /** Invocation results and requests to build incidents from (the incident, ASFF and sink tests). */
-import type { IncidentInput } from '../../src/incident.js';
+import { buildIncident, type Incident, type IncidentInput } from '../../src/incident.js';
 import type { ResumeRequest, ResumeResult, StoreResult } from '../../src/types.js';
 
 export const ACCOUNT = '123456789012';
@@ -68,27 +68,28 @@ export const SCHEDULE_REQUEST: ResumeRequest = {
   deliveryId: 'sched-exec-0001',
 };
 
+/** Each count of a result's summary and the action it counts. */
+const SUMMARY_ACTIONS = {
+  resumed: 'resumed',
+  wouldResume: 'would-resume',
+  restored: 'restored',
+  wouldRestore: 'would-restore',
+  protected: 'protected',
+  skipped: 'skipped',
+  failed: 'failed',
+} as const satisfies Record<keyof ResumeResult['summary'], StoreResult['action']>;
+
 /** The result of handling `request` with `stores`. */
 export function resultOf(request: ResumeRequest, stores: readonly StoreResult[]): ResumeResult {
   const count = (action: StoreResult['action']) => stores.filter((s) => s.action === action).length;
+  const summary = Object.fromEntries(
+    Object.entries(SUMMARY_ACTIONS).map(([key, action]) => [key, count(action)]),
+  ) as unknown as ResumeResult['summary'];
   return {
-    trigger: {
-      kind: request.kind,
-      source: request.source,
-      ...(request.deliveryId !== undefined && { deliveryId: request.deliveryId }),
-      ...(request.actor !== undefined && { actor: request.actor.arn }),
-    },
+    trigger: { kind: request.kind, source: request.source },
     dryRun: false,
     stores,
-    summary: {
-      resumed: count('resumed'),
-      wouldResume: count('would-resume'),
-      restored: count('restored'),
-      wouldRestore: count('would-restore'),
-      protected: count('protected'),
-      skipped: count('skipped'),
-      failed: count('failed'),
-    },
+    summary,
   };
 }
 
@@ -109,3 +110,32 @@ export function incidentInput(
     now,
   };
 }
+
+/** The incident `buildIncident` gives for `stores` handled on `request` (it must give one). */
+export function incidentOf(
+  stores: readonly StoreResult[],
+  request: ResumeRequest = STOP_REQUEST,
+): Incident {
+  const incident = buildIncident(incidentInput(stores, request));
+  if (incident === undefined) throw new Error('the test expects an incident');
+  return incident;
+}
+
+/** A store found ingesting whose retention was lowered from 7 years to 7 days. */
+export const retentionLowered = (eventDataStore: string = AUDIT_ARN): StoreResult =>
+  store({
+    eventDataStore,
+    statusBefore: 'ENABLED',
+    action: 'skipped',
+    reason: 'already-ingesting',
+    attempts: 0,
+    findings: [
+      {
+        kind: 'retention-lowered',
+        field: 'RetentionPeriod',
+        before: 2557,
+        after: 7,
+        severity: 'HIGH',
+      },
+    ],
+  });

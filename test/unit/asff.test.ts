@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { buildIncident, type Incident } from '../../src/incident.js';
 import {
   DESCRIPTION_MAX,
   findingId,
@@ -8,13 +7,13 @@ import {
   toArchived,
   toAsffFindings,
 } from '../../src/notify/asff.js';
-import type { StoreResult } from '../../src/types.js';
 import {
   ACCOUNT,
   ATTACKER,
   AUDIT_ARN,
-  incidentInput,
+  incidentOf,
   REGION,
+  retentionLowered,
   SCHEDULE_REQUEST,
   STOP_REQUEST,
   store,
@@ -23,27 +22,7 @@ import {
 const UPDATED_AT = '2026-11-25T03:00:05.000Z';
 const CONTEXT = { partition: 'aws', updatedAt: UPDATED_AT };
 
-function incidentOf(stores: readonly StoreResult[], request = STOP_REQUEST): Incident {
-  const incident = buildIncident(incidentInput(stores, request));
-  if (incident === undefined) throw new Error('the test expects an incident');
-  return incident;
-}
-
-const RETENTION_LOWERED = store({
-  statusBefore: 'ENABLED',
-  action: 'skipped',
-  reason: 'already-ingesting',
-  attempts: 0,
-  findings: [
-    {
-      kind: 'retention-lowered',
-      field: 'RetentionPeriod',
-      before: 2557,
-      after: 7,
-      severity: 'HIGH',
-    },
-  ],
-});
+const RETENTION_LOWERED = retentionLowered();
 
 describe('Function: toAsffFindings', () => {
   it('maps a resumed stop to one ACTIVE finding with every field ASFF requires', () => {
