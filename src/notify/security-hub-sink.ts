@@ -33,7 +33,7 @@ export interface SecurityHubSink {
   ): Promise<Delivery>;
 }
 
-export const chunks = <T>(items: readonly T[], size: number): T[][] =>
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, (i + 1) * size),
   );
