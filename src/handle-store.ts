@@ -5,6 +5,7 @@ import { toCallError } from './call-error.js';
 import { assessStore, describeStore, type Looked } from './look-at-store.js';
 import { decide, isOwnAction } from './policy.js';
 import { failedResult, reportFailure, reportFindings } from './report.js';
+import { countRestop } from './restops.js';
 import type { Run } from './run.js';
 import {
   type Candidate,
@@ -46,7 +47,10 @@ export async function handleStore(
     ...(snapshot?.status !== undefined && { statusBefore: snapshot.status }),
   };
   const result = await act(decision, before, run);
-  return findings.length === 0 ? result : { ...result, findings };
+  const escalation = await countRestop(result, request, run);
+  if (escalation !== undefined) reportFindings(run, arn, [escalation]);
+  const all = escalation === undefined ? findings : [...findings, escalation];
+  return all.length === 0 ? result : { ...result, findings: all };
 }
 
 /** A bug, not an API error: the store fails loudly instead of taking the others down. */

@@ -19,6 +19,7 @@ import { checkSamLocalEndpoints } from './local-endpoints.js';
 import { recordResult } from './metrics.js';
 import { resumeIngestion } from './resume.js';
 import { createStateTable } from './state-table.js';
+import { tellHumans } from './tell-humans.js';
 import { parseTrigger } from './trigger.js';
 import type { Here, ResumeRequest, ResumeResult } from './types.js';
 
@@ -62,16 +63,31 @@ function whereAmI(context: Context): Here {
 
 /** One real round of work for a request: resolve, decide, start, verify; counted in metrics. */
 async function handleRequest(request: ResumeRequest, context: Context): Promise<ResumeResult> {
-  const result = await resumeIngestion(request, {
+  const here = whereAmI(context);
+  const done = await resumeIngestion(request, {
     cloudtrail,
     state,
     config,
-    here: whereAmI(context),
+    here,
     logger,
     remainingTimeMs: () => context.getRemainingTimeInMillis(),
   });
-  recordResult(metrics, result);
-  logger.info('invocation done', { summary: result.summary, dryRun: result.dryRun });
+  recordResult(metrics, done);
+  const invocation = {
+    functionArn: context.invokedFunctionArn,
+    requestId: context.awsRequestId,
+    here,
+    remainingMs: context.getRemainingTimeInMillis() - config.deadlineMarginMs,
+  };
+  const result = {
+    ...done,
+    ...(await tellHumans(done, request, invocation, { config, logger, metrics })),
+  };
+  logger.info('invocation done', {
+    summary: result.summary,
+    dryRun: result.dryRun,
+    ...(result.incident !== undefined && { incident: result.incident }),
+  });
   if (result.summary.failed > 0) throw new ResumeFailedError(result);
   return result;
 }

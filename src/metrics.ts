@@ -47,6 +47,10 @@ export function recordResult(metrics: MetricsLike, result: ResumeResult): void {
     metrics.addMetric(name, 'Count', result.summary[summaryKey(action as Action)] + extra);
   }
   recordFindings(metrics, result);
+  const escalated = result.stores.filter((s) =>
+    (s.findings ?? []).some((f) => f.kind === 'repeated-stops'),
+  );
+  metrics.addMetric('RestopEscalations', 'Count', escalated.length);
   const byReason = new Map<string, number>();
   for (const store of result.stores) {
     const key = `${store.action}\u0000${store.reason}`;

@@ -1,4 +1,6 @@
 /** The data that flows through the function, and the shapes its parts share (types only). */
+import type { Incident } from './incident.js';
+import type { SinkReport } from './notify/sink.js';
 
 export type TriggerKind = 'schedule' | 'incident' | 'manual';
 
@@ -191,6 +193,10 @@ export interface ResumeResult {
   };
   readonly dryRun: boolean;
   readonly stores: readonly StoreResult[];
+  /** What a human is told about this invocation, when anything (the handler adds it). */
+  readonly incident?: Incident;
+  /** What each configured sink was sent and answered (the handler adds it). */
+  readonly notifications?: readonly SinkReport[];
   readonly summary: {
     readonly resumed: number;
     readonly wouldResume: number;

@@ -64,7 +64,14 @@ describe('Function: handler', () => {
     const result = await handler(readEvent('sns-stop-alert.json'), lambdaContext());
 
     // Assess
-    expect(result).toEqual({
+    const { incident, ...outcome } = result;
+    expect(incident).toMatchObject({
+      incidentId: 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b',
+      severity: 'HIGH',
+      trigger: { actor: { arn: 'arn:aws:sts::012345678912:assumed-role/DevOpsAdmin/mallory' } },
+      stores: [expect.objectContaining({ eventDataStore: MANAGED, action: 'resumed' })],
+    });
+    expect(outcome).toEqual({
       trigger: {
         kind: 'incident',
         source: 'aws.cloudtrail',
