@@ -125,7 +125,8 @@ function createPort(table: Table, deadline: AbortSignal): StatePort {
   };
 }
 
-async function getStore(context: Session, storeArn: string): Promise<StoreRecord | undefined> {
+/** GetItem, strongly consistent, of the attributes listed (comma-separated). */
+async function getItem(context: Session, storeArn: string, attributes: string) {
   const { client, lib, name } = context.table;
   const out = await call('GetItem', () =>
     client.send(
@@ -133,12 +134,17 @@ async function getStore(context: Session, storeArn: string): Promise<StoreRecord
         TableName: name,
         Key: { storeArn },
         ConsistentRead: true,
-        ProjectionExpression: RECORD_ATTRIBUTES.join(', '),
+        ProjectionExpression: attributes,
       }),
       context.send,
     ),
   );
-  return out.Item === undefined ? undefined : toRecord(storeArn, out.Item);
+  return out.Item;
+}
+
+async function getStore(context: Session, storeArn: string): Promise<StoreRecord | undefined> {
+  const item = await getItem(context, storeArn, RECORD_ATTRIBUTES.join(', '));
+  return item === undefined ? undefined : toRecord(storeArn, item);
 }
 
 /** Scan, page after page (the paginator follows LastEvaluatedKey), reading only the keys. */
@@ -221,19 +227,7 @@ async function writeStop(context: Session, storeArn: string, id: string, at: num
 
 /** Undefined when the store has no stops yet; its stops when this stop is among them. */
 async function readStops(context: Session, storeArn: string, id: string) {
-  const { client, lib, name } = context.table;
-  const out = await call('GetItem', () =>
-    client.send(
-      new lib.GetCommand({
-        TableName: name,
-        Key: { storeArn },
-        ConsistentRead: true,
-        ProjectionExpression: 'stops',
-      }),
-      context.send,
-    ),
-  );
-  const stops = out.Item?.stops as Stops | undefined;
+  const stops = (await getItem(context, storeArn, 'stops'))?.stops as Stops | undefined;
   return stops !== undefined && id in stops ? stops : undefined;
 }
 
