@@ -84,43 +84,31 @@ export async function createStateTable(options: {
   return { open: (deadline) => createPort(table, deadline) };
 }
 
+/** Sends one request; whatever it throws leaves as a `CallError` of `operation`. */
+async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw toCallError(error, operation);
+  }
+}
+
 function createPort(table: Table, deadline: AbortSignal): StatePort {
-  const { client, lib, name } = table;
-  const call = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
-    try {
-      return await send();
-    } catch (error) {
-      throw toCallError(error, operation);
-    }
-  };
-  const send = { abortSignal: deadline };
+  const context: Session = { table, send: { abortSignal: deadline } };
   const update = (storeArn: string, expression: string, values: Item) =>
     call('UpdateItem', () =>
-      client.send(
-        new lib.UpdateCommand({
-          TableName: name,
+      table.client.send(
+        new table.lib.UpdateCommand({
+          TableName: table.name,
           Key: { storeArn },
           UpdateExpression: expression,
           ExpressionAttributeValues: values,
         }),
-        send,
+        context.send,
       ),
     );
   return {
-    async getStore(storeArn) {
-      const out = await call('GetItem', () =>
-        client.send(
-          new lib.GetCommand({
-            TableName: name,
-            Key: { storeArn },
-            ConsistentRead: true,
-            ProjectionExpression: RECORD_ATTRIBUTES.join(', '),
-          }),
-          send,
-        ),
-      );
-      return out.Item === undefined ? undefined : toRecord(out.Item, storeArn);
-    },
+    getStore: (storeArn) => getStore(context, storeArn),
     async putBaseline(storeArn, baseline, at) {
       await update(storeArn, 'SET baseline = :baseline, baselineAt = :at', {
         ':baseline': baseline,
@@ -132,29 +120,55 @@ function createPort(table: Table, deadline: AbortSignal): StatePort {
         ':distrusted': distrusted,
       });
     },
-    listStores: () =>
-      call('Scan', async () => {
-        const arns: string[] = [];
-        const pages = lib.paginateScan(
-          { client },
-          { TableName: name, ProjectionExpression: 'storeArn', ConsistentRead: true },
-          send,
-        );
-        for await (const page of pages) {
-          for (const item of page.Items ?? []) {
-            if (typeof item.storeArn === 'string') arns.push(item.storeArn);
-          }
-        }
-        return arns;
-      }),
-    recordStop: (storeArn, stop, windowMs) =>
-      recordStop({ table, call, send }, storeArn, stop, windowMs),
+    listStores: () => listStores(context),
+    recordStop: (storeArn, stop, windowMs) => recordStop(context, storeArn, stop, windowMs),
   };
 }
 
-function toRecord(item: Item, storeArn: string): StoreRecord {
+/** GetItem, strongly consistent, of the attributes listed (comma-separated). */
+async function getItem(context: Session, storeArn: string, attributes: string) {
+  const { client, lib, name } = context.table;
+  const out = await call('GetItem', () =>
+    client.send(
+      new lib.GetCommand({
+        TableName: name,
+        Key: { storeArn },
+        ConsistentRead: true,
+        ProjectionExpression: attributes,
+      }),
+      context.send,
+    ),
+  );
+  return out.Item;
+}
+
+async function getStore(context: Session, storeArn: string): Promise<StoreRecord | undefined> {
+  const item = await getItem(context, storeArn, RECORD_ATTRIBUTES.join(', '));
+  return item === undefined ? undefined : toRecord(storeArn, item);
+}
+
+/** Scan, page after page (the paginator follows LastEvaluatedKey), reading only the keys. */
+function listStores(context: Session): Promise<string[]> {
+  const { client, lib, name } = context.table;
+  return call('Scan', async () => {
+    const arns: string[] = [];
+    const pages = lib.paginateScan(
+      { client },
+      { TableName: name, ProjectionExpression: 'storeArn', ConsistentRead: true },
+      context.send,
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        if (typeof item.storeArn === 'string') arns.push(item.storeArn);
+      }
+    }
+    return arns;
+  });
+}
+
+function toRecord(storeArn: string, item: Item): StoreRecord {
   return {
-    storeArn: typeof item.storeArn === 'string' ? item.storeArn : storeArn,
+    storeArn,
     ...(item.baseline !== undefined && { baseline: item.baseline as StoreConfig }),
     ...(typeof item.baselineAt === 'string' && { baselineAt: item.baselineAt }),
     ...(typeof item.exemptionDistrusted === 'boolean' && {
@@ -163,9 +177,9 @@ function toRecord(item: Item, storeArn: string): StoreRecord {
   };
 }
 
-interface StopContext {
+/** The table and the per-request options of one invocation (the deadline). */
+interface Session {
   readonly table: Table;
-  readonly call: <T>(operation: string, send: () => Promise<T>) => Promise<T>;
   readonly send: { readonly abortSignal: AbortSignal };
 }
 
@@ -179,7 +193,7 @@ const isConditionFailure = (error: unknown): boolean =>
  * creates the map (on condition that there is none); a race there is the only retry.
  */
 async function recordStop(
-  context: StopContext,
+  context: Session,
   storeArn: string,
   stop: { readonly id: string; readonly at: Date },
   windowMs: number,
@@ -202,7 +216,7 @@ async function recordStop(
 }
 
 /** Undefined when the condition failed: the store has no stops yet, or this stop is recorded. */
-async function writeStop(context: StopContext, storeArn: string, id: string, at: number) {
+async function writeStop(context: Session, storeArn: string, id: string, at: number) {
   return conditionalUpdate(context, storeArn, {
     UpdateExpression: 'SET stops.#id = :at',
     ConditionExpression: 'attribute_exists(stops) AND attribute_not_exists(stops.#id)',
@@ -212,25 +226,13 @@ async function writeStop(context: StopContext, storeArn: string, id: string, at:
 }
 
 /** Undefined when the store has no stops yet; its stops when this stop is among them. */
-async function readStops(context: StopContext, storeArn: string, id: string) {
-  const { client, lib, name } = context.table;
-  const out = await context.call('GetItem', () =>
-    client.send(
-      new lib.GetCommand({
-        TableName: name,
-        Key: { storeArn },
-        ConsistentRead: true,
-        ProjectionExpression: 'stops',
-      }),
-      context.send,
-    ),
-  );
-  const stops = out.Item?.stops as Stops | undefined;
+async function readStops(context: Session, storeArn: string, id: string) {
+  const stops = (await getItem(context, storeArn, 'stops'))?.stops as Stops | undefined;
   return stops !== undefined && id in stops ? stops : undefined;
 }
 
 /** Undefined when another invocation created the stops first. */
-async function createStops(context: StopContext, storeArn: string, id: string, at: number) {
+async function createStops(context: Session, storeArn: string, id: string, at: number) {
   return conditionalUpdate(context, storeArn, {
     UpdateExpression: 'SET stops = :stops',
     ConditionExpression: 'attribute_not_exists(stops)',
@@ -240,7 +242,7 @@ async function createStops(context: StopContext, storeArn: string, id: string, a
 
 /** The stops after an update; undefined when its condition failed. */
 async function conditionalUpdate(
-  context: StopContext,
+  context: Session,
   storeArn: string,
   input: {
     UpdateExpression: string;
@@ -251,7 +253,7 @@ async function conditionalUpdate(
 ): Promise<Stops | undefined> {
   const { client, lib, name } = context.table;
   try {
-    const out = await context.call('UpdateItem', () =>
+    const out = await call('UpdateItem', () =>
       client.send(
         new lib.UpdateCommand({
           TableName: name,
@@ -271,16 +273,18 @@ async function conditionalUpdate(
 
 /** Removes the stops at or before `cutoff` (nothing is sent when there are none). */
 async function dropOldStops(
-  context: StopContext,
+  context: Session,
   storeArn: string,
   stops: Stops,
   cutoff: number,
 ): Promise<void> {
-  const old = Object.keys(stops).filter((id) => (stops[id] ?? 0) <= cutoff);
+  const old = Object.entries(stops)
+    .filter(([, time]) => time <= cutoff)
+    .map(([id]) => id);
   if (old.length === 0) return;
   const { client, lib, name } = context.table;
   const names = Object.fromEntries(old.map((id, index) => [`#old${index}`, id]));
-  await context.call('UpdateItem', () =>
+  await call('UpdateItem', () =>
     client.send(
       new lib.UpdateCommand({
         TableName: name,
