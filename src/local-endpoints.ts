@@ -14,7 +14,27 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const ENDPOINT_VARS = {
   cloudtrail: 'AWS_ENDPOINT_URL_CLOUDTRAIL',
   dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sns: 'AWS_ENDPOINT_URL_SNS',
+  eventbridge: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  securityhub: 'AWS_ENDPOINT_URL_SECURITYHUB',
 } as const;
+
+type EndpointConfig = Pick<
+  Config,
+  'idempotencyTable' | 'stateTable' | 'notifyTopicArn' | 'notifyEventBus' | 'securityHub'
+>;
+
+/** The endpoint variables the clients this configuration switches on need. */
+function neededEndpoints(config: EndpointConfig): string[] {
+  const usesDynamo = config.idempotencyTable !== undefined || config.stateTable !== undefined;
+  return [
+    ENDPOINT_VARS.cloudtrail,
+    ...(usesDynamo ? [ENDPOINT_VARS.dynamodb] : []),
+    ...(config.notifyTopicArn === undefined ? [] : [ENDPOINT_VARS.sns]),
+    ...(config.notifyEventBus === undefined ? [] : [ENDPOINT_VARS.eventbridge]),
+    ...(config.securityHub ? [ENDPOINT_VARS.securityhub] : []),
+  ];
+}
 
 /** The SDK's endpoint for every service, read after the service's own. */
 const ANY_SERVICE = 'AWS_ENDPOINT_URL';
@@ -22,13 +42,9 @@ const ANY_SERVICE = 'AWS_ENDPOINT_URL';
 const isSet = (env: Env, key: string): boolean => (env[key]?.trim() ?? '') !== '';
 
 /** Throws a ConfigError naming each endpoint variable sam local leaves the function without. */
-export function checkSamLocalEndpoints(env: Env, config: Pick<Config, 'idempotencyTable'>): void {
+export function checkSamLocalEndpoints(env: Env, config: EndpointConfig): void {
   if (env.AWS_SAM_LOCAL?.trim() !== 'true' || isSet(env, ANY_SERVICE)) return;
-  const needed = [
-    ENDPOINT_VARS.cloudtrail,
-    ...(config.idempotencyTable === undefined ? [] : [ENDPOINT_VARS.dynamodb]),
-  ];
-  const problems = needed
+  const problems = neededEndpoints(config)
     .filter((key) => !isSet(env, key))
     .map(
       (key) =>

@@ -10,9 +10,21 @@ const LOCAL = {
 };
 
 /** The problems checkSamLocalEndpoints reports; [] when it accepts the environment. */
-function problemsOf(env: Env, idempotencyTable?: string): readonly string[] {
+function problemsOf(
+  env: Env,
+  idempotencyTable?: string,
+  more: Partial<Parameters<typeof checkSamLocalEndpoints>[1]> = {},
+): readonly string[] {
+  const config = {
+    idempotencyTable,
+    stateTable: undefined,
+    notifyTopicArn: undefined,
+    notifyEventBus: undefined,
+    securityHub: false,
+    ...more,
+  };
   try {
-    checkSamLocalEndpoints(env, { idempotencyTable });
+    checkSamLocalEndpoints(env, config);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -21,6 +33,44 @@ function problemsOf(env: Env, idempotencyTable?: string): readonly string[] {
 }
 
 describe('Function: checkSamLocalEndpoints', () => {
+  it.each([
+    {
+      setting: 'STATE_TABLE',
+      more: { stateTable: 'guard-state' },
+      variable: 'AWS_ENDPOINT_URL_DYNAMODB',
+    },
+    {
+      setting: 'NOTIFY_TOPIC_ARN',
+      more: { notifyTopicArn: 'arn:aws:sns:us-east-1:012345678912:t' },
+      variable: 'AWS_ENDPOINT_URL_SNS',
+    },
+    {
+      setting: 'NOTIFY_EVENT_BUS',
+      more: { notifyEventBus: 'security' },
+      variable: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+    },
+    {
+      setting: 'SECURITY_HUB',
+      more: { securityHub: true },
+      variable: 'AWS_ENDPOINT_URL_SECURITYHUB',
+    },
+  ])(
+    'asks for $variable under sam local when $setting switches its client on',
+    ({ more, variable }) => {
+      // Act
+      const env = {
+        AWS_SAM_LOCAL: 'true',
+        AWS_ENDPOINT_URL_CLOUDTRAIL: LOCAL.AWS_ENDPOINT_URL_CLOUDTRAIL,
+      };
+      const problems = problemsOf(env, undefined, more);
+      const without = problemsOf(env, undefined);
+
+      // Assess
+      expect(problems).toEqual([expect.stringContaining(variable)]);
+      expect(without).toEqual([]);
+    },
+  );
+
   it.each<[string, Env, string | undefined, string[]]>([
     [
       'both endpoints missing, with a table',
