@@ -4,7 +4,7 @@ import { DEFAULTS, ENV_VARS } from '../../src/config.js';
 import { FAILURE_REASONS } from '../../src/explain.js';
 import { ACTION_METRICS } from '../../src/metrics.js';
 import { API_ERRORS, CREDENTIAL_ERRORS, classifyError } from '../../src/retry-policy.js';
-import { ACTIONS, REASONS } from '../../src/types.js';
+import { ACTIONS, FINDING_KINDS, REASONS } from '../../src/types.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -59,7 +59,9 @@ function anchorsOf(markdown: string): string[] {
     .map((line) => anchorOf(line.replace(/^#+ /, '')));
 }
 
-const settings = section(readme, '## Configuration');
+const settings = section(read('docs/configuration.md'), '## Environment variables');
+const guards = section(readme, '## What the guard sees, undoes and reports');
+const drift = read('docs/drift.md');
 const metrics = section(readme, '### Metrics');
 const reasons = section(design, '## Reason codes');
 const apiErrors = section(errors, '## API errors');
@@ -96,9 +98,48 @@ describe('Documentation: README', () => {
     expect(row).toContain(`\`${action}\``);
   });
 
-  it('has a row for the metric InvalidTriggers', () => {
-    expect(rowOf(metrics, 'InvalidTriggers'), 'no row for InvalidTriggers').toBeDefined();
+  it.each([
+    'InvalidTriggers',
+    'DriftFindings',
+    'RestopEscalations',
+    'NotificationFailures',
+  ])('has a row for the metric %s', (name) => {
+    expect(rowOf(metrics, name), `no row for ${name}`).toBeDefined();
   });
+
+  it.each(FINDING_KINDS.filter((kind) => kind !== 'baseline-recorded'))(
+    'names the finding %s in the table of what the guard sees, undoes and reports',
+    (kind) => {
+      expect(guards).toContain(`\`${kind}\``);
+    },
+  );
+
+  it('shows the SCP to deploy beside the guard, denying the calls that blind a store', () => {
+    // Act
+    const scp = JSON.parse(/```json\n([\s\S]*?)```/.exec(guards)?.[1] ?? '{}');
+
+    // Assess
+    const denied = scp.Statement.flatMap((s: { Action: string[] }) => s.Action);
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        'cloudtrail:StopEventDataStoreIngestion',
+        'cloudtrail:UpdateEventDataStore',
+        'cloudtrail:DeleteEventDataStore',
+        'cloudtrail:DisableFederation',
+        'cloudtrail:AddTags',
+        'cloudtrail:RemoveTags',
+      ]),
+    );
+  });
+});
+
+describe('Documentation: docs/drift.md', () => {
+  it.each(FINDING_KINDS)(
+    'has a row for the finding kind %s',
+    (kind) => {
+      expect(rowOf(drift, kind), `no row for ${kind}`).toBeDefined();
+    },
+  );
 });
 
 describe('Documentation: docs/design.md', () => {
