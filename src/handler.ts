@@ -15,6 +15,7 @@ import { createCloudTrail } from './cloudtrail.js';
 import { readConfig } from './config.js';
 import { GuardError, InvalidTriggerError, ResumeFailedError } from './errors.js';
 import { createHandleOnce } from './idempotency.js';
+import { loadOnce } from './lazy.js';
 import { checkSamLocalEndpoints } from './local-endpoints.js';
 import { recordResult } from './metrics.js';
 import { resumeIngestion } from './resume.js';
@@ -28,11 +29,12 @@ checkSamLocalEndpoints(process.env, config);
 const logger = new Logger();
 const metrics = new Metrics();
 const cloudtrail = createCloudTrail({ region: config.region });
-// The DynamoDB client is loaded only when STATE_TABLE is set.
+// The state table's DynamoDB client is loaded on the first invocation, and only with STATE_TABLE.
+const stateTable = config.stateTable;
 const state =
-  config.stateTable === undefined
+  stateTable === undefined
     ? undefined
-    : await createStateTable({ tableName: config.stateTable, region: config.region });
+    : loadOnce(() => createStateTable({ tableName: stateTable, region: config.region }));
 warnAboutSettings();
 
 /** Settings that work but leave something out, said once per cold start. */
@@ -66,7 +68,7 @@ async function handleRequest(request: ResumeRequest, context: Context): Promise<
   const here = whereAmI(context);
   const done = await resumeIngestion(request, {
     cloudtrail,
-    state,
+    state: await state?.(),
     config,
     here,
     logger,
