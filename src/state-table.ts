@@ -67,6 +67,8 @@ export async function createStateTable(options: {
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       region: options.region,
+      // One request per call: the use case retries each call itself, as it does CloudTrail's.
+      maxAttempts: 1,
       // A request with no answer after 5 s fails (TimeoutError) instead of waiting for the deadline.
       requestHandler: {
         requestTimeout: 5_000,

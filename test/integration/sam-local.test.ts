@@ -203,15 +203,22 @@ describe('sam local invoke, without Docker: the built artifact in the environmen
         },
       );
 
-      // Act: a direct request has no delivery id, so only CloudTrail is called
+      // Act: a direct request has no delivery id (no idempotency): the state table's registry,
+      // then CloudTrail
       const invocation = await samInvoke({
         env: deployed,
         event: readEvent('direct-request.json'),
         denyNetwork: true,
       });
 
-      // Assess: the test's guard refused the connection to AWS; nothing left the machine
+      // Assess: the test's guard refused the connections to AWS; nothing left the machine
       expect(invocation.connections).toEqual([
+        // DynamoDB's account-based endpoint, the account of the credentials
+        {
+          host: expect.stringMatching(/^\d{12}\.ddb\.us-east-1\.amazonaws\.com$/),
+          port: 443,
+          refused: true,
+        },
         { host: `cloudtrail.${region}.amazonaws.com`, port: 443, refused: true },
       ]);
       expect(invocation.error?.errorType).toBe('ResumeFailedError');

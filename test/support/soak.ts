@@ -101,7 +101,11 @@ function roundStores(): { stores: StoreInput[]; eligible: string[] } {
       makeStore('n2-unmanaged', 'STOPPED_INGESTION', []),
       makeStore('n3-exempt', 'STOPPED_INGESTION', [
         TAG,
-        { Key: 'ingestion-guard:exempt-until', Value: '2999-01-01T00:00:00Z' },
+        // an exemption that holds: within MAX_EXEMPTION_HOURS of now
+        {
+          Key: 'ingestion-guard:exempt-until',
+          Value: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+        },
       ]),
     ],
   };

@@ -98,14 +98,12 @@ describe('Documentation: README', () => {
     expect(row).toContain(`\`${action}\``);
   });
 
-  it.each([
-    'InvalidTriggers',
-    'DriftFindings',
-    'RestopEscalations',
-    'NotificationFailures',
-  ])('has a row for the metric %s', (name) => {
-    expect(rowOf(metrics, name), `no row for ${name}`).toBeDefined();
-  });
+  it.each(['InvalidTriggers', 'DriftFindings', 'RestopEscalations', 'NotificationFailures'])(
+    'has a row for the metric %s',
+    (name) => {
+      expect(rowOf(metrics, name), `no row for ${name}`).toBeDefined();
+    },
+  );
 
   it.each(FINDING_KINDS.filter((kind) => kind !== 'baseline-recorded'))(
     'names the finding %s in the table of what the guard sees, undoes and reports',
@@ -134,12 +132,9 @@ describe('Documentation: README', () => {
 });
 
 describe('Documentation: docs/drift.md', () => {
-  it.each(FINDING_KINDS)(
-    'has a row for the finding kind %s',
-    (kind) => {
-      expect(rowOf(drift, kind), `no row for ${kind}`).toBeDefined();
-    },
-  );
+  it.each(FINDING_KINDS)('has a row for the finding kind %s', (kind) => {
+    expect(rowOf(drift, kind), `no row for ${kind}`).toBeDefined();
+  });
 });
 
 describe('Documentation: docs/design.md', () => {
