@@ -88,82 +88,82 @@ export function createCloudTrail(options: CloudTrailOptions): CloudTrail {
   };
 }
 
+/** One request: its error leaves as a CallError named by the operation, with Retry-After. */
+async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw toCallError(error, operation, retryAfterMsOf(error));
+  }
+}
+
 function createPort(client: CloudTrailClient): CloudTrailPort {
-  const call = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
-    try {
-      return await send();
-    } catch (error) {
-      throw toCallError(error, operation, retryAfterMsOf(error));
-    }
-  };
-  /** ListTags' answer, or undefined when it was refused as naming an inactive store. */
-  const tagsUnlessInactive = (arns: readonly string[]) =>
-    call('ListTags', () => client.send(new ListTagsCommand({ ResourceIdList: [...arns] }))).then(
-      toTagMap,
-      (error: unknown) => {
-        if ((error as Error).name === INACTIVE) return undefined;
-        throw error;
-      },
-    );
   return {
     async describeStore(eventDataStore) {
+      const input = { EventDataStore: eventDataStore };
       const out = await call('GetEventDataStore', () =>
-        client.send(new GetEventDataStoreCommand({ EventDataStore: eventDataStore })),
+        client.send(new GetEventDataStoreCommand(input)),
       );
       return toSnapshot(out, eventDataStore);
     },
-
-    listStoreArns: () =>
-      call('ListEventDataStores', async () => {
-        const arns: string[] = [];
-        const pages = paginateListEventDataStores(
-          { client, pageSize: 1000, stopOnSameToken: true },
-          {},
-        );
-        for await (const page of pages) {
-          for (const store of page.EventDataStores ?? []) {
-            if (store.EventDataStoreArn !== undefined) arns.push(store.EventDataStoreArn);
-          }
-        }
-        return arns;
-      }),
-
-    async listTags(arns) {
-      const whole = await tagsUnlessInactive(arns);
-      if (whole !== undefined || arns.length <= 1) return whole ?? new Map();
-      const tags = new Map<string, Tags>();
-      for (const arn of arns) {
-        for (const [resourceId, found] of (await tagsUnlessInactive([arn])) ?? []) {
-          tags.set(resourceId, found);
-        }
-      }
-      return tags;
-    },
-
+    listStoreArns: () => call('ListEventDataStores', () => listAllArns(client)),
+    listTags: (arns) => listTagsSkippingInactive(client, arns),
     async startIngestion(eventDataStore) {
+      const input = { EventDataStore: eventDataStore };
       await call('StartEventDataStoreIngestion', () =>
-        client.send(new StartEventDataStoreIngestionCommand({ EventDataStore: eventDataStore })),
+        client.send(new StartEventDataStoreIngestionCommand(input)),
       );
     },
-
     async restoreStore(eventDataStore) {
+      const input = { EventDataStore: eventDataStore };
       const out = await call('RestoreEventDataStore', () =>
-        client.send(new RestoreEventDataStoreCommand({ EventDataStore: eventDataStore })),
+        client.send(new RestoreEventDataStoreCommand(input)),
       );
       return out.Status === undefined ? {} : { status: out.Status };
     },
-
     async enableTerminationProtection(eventDataStore) {
-      await call('UpdateEventDataStore', () =>
-        client.send(
-          new UpdateEventDataStoreCommand({
-            EventDataStore: eventDataStore,
-            TerminationProtectionEnabled: true,
-          }),
-        ),
-      );
+      const input = { EventDataStore: eventDataStore, TerminationProtectionEnabled: true };
+      await call('UpdateEventDataStore', () => client.send(new UpdateEventDataStoreCommand(input)));
     },
   };
+}
+
+/** ListEventDataStores through the SDK's paginator: every store's ARN. */
+async function listAllArns(client: CloudTrailClient): Promise<string[]> {
+  const arns: string[] = [];
+  const pages = paginateListEventDataStores({ client, pageSize: 1000, stopOnSameToken: true }, {});
+  for await (const page of pages) {
+    for (const store of page.EventDataStores ?? []) {
+      if (store.EventDataStoreArn !== undefined) arns.push(store.EventDataStoreArn);
+    }
+  }
+  return arns;
+}
+
+/** ListTags' answer, or undefined when it was refused as naming an inactive store. */
+function tagsUnlessInactive(client: CloudTrailClient, arns: readonly string[]) {
+  return call('ListTags', () =>
+    client.send(new ListTagsCommand({ ResourceIdList: [...arns] })),
+  ).then(toTagMap, (error: unknown) => {
+    if ((error as Error).name === INACTIVE) return undefined;
+    throw error;
+  });
+}
+
+/** A batch refused for an inactive store is asked ARN by ARN; the inactive ones are left out. */
+async function listTagsSkippingInactive(
+  client: CloudTrailClient,
+  arns: readonly string[],
+): Promise<Map<string, Tags>> {
+  const whole = await tagsUnlessInactive(client, arns);
+  if (whole !== undefined || arns.length <= 1) return whole ?? new Map();
+  const tags = new Map<string, Tags>();
+  for (const arn of arns) {
+    for (const [resourceId, found] of (await tagsUnlessInactive(client, [arn])) ?? []) {
+      tags.set(resourceId, found);
+    }
+  }
+  return tags;
 }
 
 function toSnapshot(out: GetEventDataStoreCommandOutput, requested: string): StoreSnapshot {
