@@ -49,13 +49,12 @@ const call = (operation: string, store: string | undefined, outcome = 'ok'): Cal
 
 /** The sweep over every store the opt-in tag manages. */
 const LISTING: Call[] = [call(LIST, undefined), call(LIST_TAGS, ALL_ARNS.join(','))];
-const RESUME_MANAGED: Call[] = [
-  call(GET, ARN.securityAudit),
-  call(START, ARN.securityAudit),
-  call(GET, ARN.securityAudit),
-];
-const DESCRIBE_OTHERS: Call[] = [ARN.network, ARN.insights, ARN.costLab, ARN.org, ARN.deleted].map(
-  (arn) => call(GET, arn),
+/** Read, started, read again to verify. */
+const resuming = (arn: string): Call[] => [call(GET, arn), call(START, arn), call(GET, arn)];
+const RESUME_MANAGED: Call[] = resuming(ARN.securityAudit);
+/** The managed stores a sweep reads and leaves as they are. */
+const DESCRIBE_UNTOUCHED: Call[] = [ARN.network, ARN.insights, ARN.org, ARN.deleted].map((arn) =>
+  call(GET, arn),
 );
 
 function sample(arn: string): StoreInput {
@@ -63,6 +62,36 @@ function sample(arn: string): StoreInput {
   if (store === undefined) throw new Error(`no sample store ${arn}`);
   return store;
 }
+
+/**
+ * The findings of the checks that need no state table (no baseline, no memory): a deleted store,
+ * termination protection off, an exemption beyond MAX_EXEMPTION_HOURS (72).
+ */
+const EXEMPT_TAG = 'ingestion-guard:exempt-until';
+const EXEMPTION_TOO_LONG = {
+  kind: 'exemption-too-long',
+  field: EXEMPT_TAG,
+  after: '2099-01-01T00:00:00Z',
+  severity: 'HIGH',
+  detail: 'the exemption ends more than MAX_EXEMPTION_HOURS (72 h) from now: ignored',
+};
+const DELETED_FINDINGS = [
+  {
+    kind: 'deleted',
+    field: 'Status',
+    after: 'PENDING_DELETION',
+    severity: 'CRITICAL',
+    detail: 'the store was deleted: it ingests nothing, and its events are gone when the wait ends',
+  },
+  {
+    kind: 'termination-protection-disabled',
+    field: 'TerminationProtectionEnabled',
+    before: true,
+    after: false,
+    severity: 'HIGH',
+    detail: 'the store can be deleted in one call',
+  },
+];
 
 const described = (arn: string) => ({
   eventDataStore: arn,
@@ -76,18 +105,30 @@ const resumed = (arn: string) => ({
   attempts: 1,
   statusAfter: 'ENABLED',
 });
+const wouldResume = (arn: string) => ({
+  ...described(arn),
+  action: 'would-resume',
+  reason: 'dry-run',
+  attempts: 0,
+});
 const skipped = (arn: string, reason: string) => ({
   ...described(arn),
   action: 'skipped',
   reason,
   attempts: 0,
 });
+/** cost-lab-config: its exempt tag ends in 2099, far beyond MAX_EXEMPTION_HOURS: no exemption. */
+const COST_LAB_RESUMED = { ...resumed(ARN.costLab), findings: [EXEMPTION_TOO_LONG] };
+/** compliance-archive: deleted, protection off; RESTORE_DELETED is off, so it is only reported. */
+const DELETED_SKIPPED = {
+  ...skipped(ARN.deleted, 'pending-deletion'),
+  findings: DELETED_FINDINGS,
+};
 const SWEEP_SKIPS = [
   skipped(ARN.network, 'already-ingesting'),
   skipped(ARN.insights, 'unsupported-category'),
-  skipped(ARN.costLab, 'exempt'),
   skipped(ARN.org, 'already-ingesting'),
-  skipped(ARN.deleted, 'pending-deletion'),
+  DELETED_SKIPPED,
 ];
 
 interface Expectation {
@@ -103,9 +144,9 @@ interface Expectation {
 }
 
 const SWEEP: Expectation = {
-  calls: [...LISTING, ...RESUME_MANAGED, ...DESCRIBE_OTHERS],
-  stores: [resumed(ARN.securityAudit), ...SWEEP_SKIPS],
-  changed: { [ARN.securityAudit]: 'ENABLED' },
+  calls: [...LISTING, ...RESUME_MANAGED, ...resuming(ARN.costLab), ...DESCRIBE_UNTOUCHED],
+  stores: [resumed(ARN.securityAudit), COST_LAB_RESUMED, ...SWEEP_SKIPS],
+  changed: { [ARN.securityAudit]: 'ENABLED', [ARN.costLab]: 'ENABLED' },
 };
 /** A request naming the managed store: its own tags are read, the account is not listed. */
 const NAMED_MANAGED: Expectation = {
@@ -124,19 +165,67 @@ const NAMED_MANAGED_AND_SANDBOX: Expectation = {
   changed: { [ARN.securityAudit]: 'ENABLED' },
 };
 
-/** Every sample event in events/ and what it does against local/stores.json. */
+/** An event naming the deleted store (still PENDING_DELETION in the emulator): reported only. */
+const NAMED_DELETED: Expectation = {
+  calls: [call(LIST_TAGS, ARN.deleted), call(GET, ARN.deleted)],
+  stores: [DELETED_SKIPPED],
+  changed: {},
+};
+
+/**
+ * AddTags of the exempt tag by an actor outside AUTHORIZED_ACTORS (none are set): a finding, and
+ * no exemption. The sample store does not carry the tag, so the finding has no `after`.
+ */
+const EXEMPT_TAG_ADDED: Expectation = {
+  ...NAMED_MANAGED,
+  stores: [
+    {
+      ...resumed(ARN.securityAudit),
+      findings: [
+        {
+          kind: 'exempt-tag-changed',
+          field: EXEMPT_TAG,
+          severity: 'HIGH',
+          detail:
+            'AddTags by arn:aws:sts::012345678912:assumed-role/DevOpsAdmin/mallory, not in AUTHORIZED_ACTORS: the exemption is ignored until an authorized actor sets it again',
+        },
+      ],
+    },
+  ],
+};
+
+/**
+ * Every sample event in events/ and what it does against local/stores.json, without a state
+ * table: no baseline is recorded or compared, so selectors, federation and retention give no
+ * finding here, and an accepted baseline has nothing to be written to.
+ */
 const EXPECTED: Readonly<Record<string, Expectation>> = {
   'cloudwatch-alarm-action.json': SWEEP,
+  'direct-accept-baseline.json': NAMED_MANAGED,
   'direct-request-all-dry-run.json': {
-    calls: [...LISTING, call(GET, ARN.securityAudit), ...DESCRIBE_OTHERS],
+    calls: [
+      ...LISTING,
+      call(GET, ARN.securityAudit),
+      call(GET, ARN.costLab),
+      ...DESCRIBE_UNTOUCHED,
+    ],
     stores: [
-      { ...described(ARN.securityAudit), action: 'would-resume', reason: 'dry-run', attempts: 0 },
+      wouldResume(ARN.securityAudit),
+      { ...wouldResume(ARN.costLab), findings: [EXEMPTION_TOO_LONG] },
       ...SWEEP_SKIPS,
     ],
     changed: {},
   },
   'direct-request-many.json': NAMED_MANAGED_AND_SANDBOX,
   'direct-request.json': NAMED_MANAGED,
+  'eventbridge-add-tags-exempt.json': EXEMPT_TAG_ADDED,
+  'eventbridge-delete-event-data-store.json': NAMED_DELETED,
+  'eventbridge-delete-trail.json': SWEEP,
+  'eventbridge-disable-federation.json': NAMED_MANAGED,
+  'eventbridge-enable-federation.json': NAMED_MANAGED,
+  'eventbridge-put-event-selectors.json': SWEEP,
+  'eventbridge-remove-tags.json': NAMED_MANAGED,
+  'eventbridge-restore-event-data-store.json': NAMED_DELETED,
   'eventbridge-stop-failed.json': {
     calls: [],
     stores: [
@@ -152,11 +241,14 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
   'eventbridge-stop-id-suffix.json': NAMED_MANAGED,
   'eventbridge-stop-logging.json': SWEEP,
   'eventbridge-stop.json': NAMED_MANAGED,
+  'eventbridge-update-event-data-store.json': NAMED_MANAGED,
+  'eventbridge-update-trail.json': SWEEP,
   'schedule-eventbridge-rule.json': SWEEP,
   'schedule-scheduler-default.json': SWEEP,
   'schedule-scheduler-input.json': SWEEP,
   'sns-alarm-alarm.json': SWEEP,
   'sns-alarm-ok.json': { calls: [], stores: [], changed: {} },
+  'sns-forged-update.json': NAMED_MANAGED,
   'sns-multi-record.json': NAMED_MANAGED_AND_SANDBOX,
   'sns-plain-text.json': NAMED_MANAGED,
   'sns-request-object.json': NAMED_MANAGED,
