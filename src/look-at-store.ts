@@ -34,6 +34,12 @@ export async function assessStore(
   run: Run,
 ): Promise<Looked> {
   const recalled = await recall(arn, run);
+  if (request.acceptBaseline === true && !recalled.tracked) {
+    run.logger.warn('baseline not accepted', {
+      eventDataStore: arn,
+      reason: 'no state table to record it in (STATE_TABLE unset or unavailable)',
+    });
+  }
   const now = run.now();
   const assessment = assess(snapshot, recalled.memory, request, run.config, now, recalled.tracked);
   if (recalled.tracked) await remember(arn, assessment, run);
