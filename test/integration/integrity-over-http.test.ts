@@ -5,6 +5,9 @@
  * deliver for the call (a CloudTrail record built like the samples in events/).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AddTagsCommand,
   CloudTrailClient,
@@ -24,6 +27,7 @@ import {
   startLocalStack,
   storeArn,
 } from '../support/local-stack.js';
+import { ROOT, resultLines, runRunner } from '../support/run-runner.js';
 
 const ID = 'a1b2c3d4-0000-4000-8000-000000000001';
 const ARN = storeArn(ID);
@@ -809,4 +813,57 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
       expect(warned(logs, 'repeated-stops')).toHaveLength(1);
     });
   });
+});
+
+describe('The built bundle through the local runner (npm start), with the state table', () => {
+  it('restores the deleted sample store with RESTORE_DELETED "true": restored, and ingesting', async () => {
+    // Prepare: env.json with RESTORE_DELETED "true"
+    const dir = await mkdtemp(join(tmpdir(), 'integrity-runner-'));
+    const envFile = JSON.parse(await readFile(join(ROOT, 'env.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
+    const env = join(dir, 'env.json');
+    await writeFile(
+      env,
+      JSON.stringify({
+        IngestionGuardFunction: { ...envFile.IngestionGuardFunction, RESTORE_DELETED: 'true' },
+      }),
+    );
+    const report = join(dir, 'report.json');
+    const deleted = storeArn('c4d2e3f4-7a8b-4c9d-8e0f-2a3b4c5d6e7f');
+
+    // Act
+    const run = await runRunner([
+      '-e',
+      'events/eventbridge-delete-event-data-store.json',
+      '-n',
+      env,
+      '--report',
+      report,
+    ]);
+
+    // Assess
+    try {
+      expect({ hung: run.hung, code: run.code }).toEqual({ hung: false, code: 0 });
+      const [result] = resultLines(run) as [{ stores: StoreResultShape[] }];
+      expect(result.stores).toEqual([
+        expect.objectContaining({
+          eventDataStore: deleted,
+          statusBefore: 'PENDING_DELETION',
+          action: 'restored',
+          reason: 'deleted',
+          statusAfter: 'ENABLED',
+        }),
+      ]);
+      const written = JSON.parse(await readFile(report, 'utf8')) as {
+        stores: { EventDataStoreArn: string; Status: string }[];
+      };
+      expect(written.stores.find((store) => store.EventDataStoreArn === deleted)?.Status).toBe(
+        'ENABLED',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
