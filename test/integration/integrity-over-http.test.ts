@@ -423,6 +423,37 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
       });
     });
 
+    it('deleted before the guard first saw it: restored and protected (a deleted store is no baseline)', async () => {
+      // Prepare, Act: the first sweep meets the store deleted, its protection off
+      const deleted = healthyStore(ID, {
+        Status: 'PENDING_DELETION',
+        TerminationProtectionEnabled: false,
+      });
+      const { baseline, invoke, local } = await setUp([deleted], {
+        RESTORE_DELETED: 'true',
+        ENFORCE_TERMINATION_PROTECTION: 'true',
+      });
+      const next = await invoke(sweepEvent());
+
+      // Assess: restored and protected; the restored store is the baseline the next sweep records
+      expect(resultOf(baseline)).toMatchObject({
+        action: 'restored',
+        reason: 'deleted',
+        protected: true,
+      });
+      expect(kindsOf(baseline)).toEqual(['deleted', 'termination-protection-disabled']);
+      expect(storeOf(local)).toMatchObject({
+        Status: 'ENABLED',
+        TerminationProtectionEnabled: true,
+      });
+      expect(resultOf(next).findings).toEqual([
+        expect.objectContaining({
+          kind: 'baseline-recorded',
+          after: expect.objectContaining({ TerminationProtectionEnabled: true }),
+        }),
+      ]);
+    });
+
     it('no longer listed and its tags unreadable: still found through the state table and restored', async () => {
       // Prepare: ListEventDataStores leaves out deleted stores; ListTags refuses them
       const { client, invoke, local } = await setUp(
