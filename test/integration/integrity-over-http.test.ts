@@ -12,6 +12,7 @@ import {
   AddTagsCommand,
   CloudTrailClient,
   DeleteEventDataStoreCommand,
+  RemoveTagsCommand,
   StopEventDataStoreIngestionCommand,
   UpdateEventDataStoreCommand,
   type UpdateEventDataStoreCommandInput,
@@ -778,6 +779,52 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
       expect(resultOf(result)).toMatchObject({ action: 'skipped', reason: 'authorized-stop' });
       expect(storeOf(local).Status).toBe('STOPPED_INGESTION');
     });
+  });
+
+  describe('an authorized delete', () => {
+    it.each([
+      { path: 'through SNS (forged)', wrap: throughSns, action: 'restored', reason: 'deleted' },
+      {
+        path: 'by EventBridge',
+        wrap: (event: object) => event,
+        action: 'skipped',
+        reason: 'authorized-change',
+      },
+    ])('$path with RESTORE_DELETED → $action $reason', async ({ wrap, action, reason }) => {
+      // Prepare: the authorized actor turns protection off and deletes the store
+      const { client, invoke } = await setUp([healthyStore()], { RESTORE_DELETED: 'true' });
+      await update(client, { TerminationProtectionEnabled: false }, ADMIN);
+      const input = { EventDataStore: ARN };
+      await client.send(new DeleteEventDataStoreCommand(input));
+
+      // Act
+      const result = await invoke(wrap(cloudTrailEvent('DeleteEventDataStore', input, ADMIN)));
+
+      // Assess
+      expect(resultOf(result)).toMatchObject({ action, reason });
+      expect(kindsOf(result)).toContain('deleted');
+    });
+  });
+
+  describe('the opt-in tag removed', () => {
+    it.each(['event', 'sweep'] as const)(
+      'the store stays managed through the state table: resumed (by the %s)',
+      async (path) => {
+        // Prepare: the attacker removes the opt-in tag, then stops the store
+        const { client, invoke, local } = await setUp([healthyStore()]);
+        const input = { ResourceId: ARN, TagsList: [{ Key: 'ingestion-guard:managed' }] };
+        await client.send(new RemoveTagsCommand(input));
+        await stop(client);
+        const event = cloudTrailEvent('RemoveTags', input, ATTACKER);
+
+        // Act
+        const result = await invoke(path === 'event' ? event : sweepEvent());
+
+        // Assess
+        expect(resultOf(result)).toMatchObject({ action: 'resumed', reason: 'stopped' });
+        expect(storeOf(local).Status).toBe('ENABLED');
+      },
+    );
   });
 
   describe("the guard's own call", () => {
