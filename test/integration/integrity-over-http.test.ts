@@ -184,6 +184,9 @@ const sweepEvent = () => ({
   id: randomUUID(),
 });
 
+/** What reports an attack: the event of its call, or the next sweep. */
+const by = (path: 'event' | 'sweep', event: object) => (path === 'event' ? event : sweepEvent());
+
 describe('Integrity over HTTP: attacks played with the API, reported by the sweep and the event', () => {
   let stack: LocalStack | undefined;
   let attacker: CloudTrailClient | undefined;
@@ -356,7 +359,7 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
         const event = await deleteStore(client);
 
         // Act
-        const result = await invoke(path === 'event' ? event : sweepEvent());
+        const result = await invoke(by(path, event));
 
         // Assess
         expect(resultOf(result)).toMatchObject({ action: 'skipped', reason: 'pending-deletion' });
@@ -384,7 +387,7 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
         const event = await deleteStore(client);
 
         // Act
-        const result = await invoke(path === 'event' ? event : sweepEvent());
+        const result = await invoke(by(path, event));
 
         // Assess
         expect(resultOf(result)).toMatchObject({
@@ -482,7 +485,7 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
         const event = await update(client, { TerminationProtectionEnabled: false });
 
         // Act
-        const result = await invoke(path === 'event' ? event : sweepEvent());
+        const result = await invoke(by(path, event));
 
         // Assess
         expect(resultOf(result)).toMatchObject({
@@ -513,7 +516,7 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
         const event = await update(client, { TerminationProtectionEnabled: false });
 
         // Act
-        const result = await invoke(path === 'event' ? event : sweepEvent());
+        const result = await invoke(by(path, event));
 
         // Assess
         expect(resultOf(result)).toMatchObject({
@@ -631,7 +634,7 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
         const event = await addExemptTag(client, '2099-01-01T00:00:00Z', ADMIN);
 
         // Act
-        const result = await invoke(path === 'event' ? event : sweepEvent());
+        const result = await invoke(by(path, event));
 
         // Assess
         expect(resultOf(result)).toMatchObject({
@@ -818,7 +821,7 @@ describe('Integrity over HTTP: attacks played with the API, reported by the swee
         const event = cloudTrailEvent('RemoveTags', input, ATTACKER);
 
         // Act
-        const result = await invoke(path === 'event' ? event : sweepEvent());
+        const result = await invoke(by(path, event));
 
         // Assess
         expect(resultOf(result)).toMatchObject({ action: 'resumed', reason: 'stopped' });
