@@ -54,7 +54,9 @@ type Part = { findings: Finding[]; memory: StoreMemory; writes: MemoryWrites };
 
 /**
  * First sight records the baseline; an authorized UpdateEventDataStore (trusted evidence) or a
- * direct `acceptBaseline` replaces it; otherwise the store is compared with it.
+ * direct `acceptBaseline` replaces it; otherwise the store is compared with it. A deleted store's
+ * configuration (its protection necessarily off) is never recorded: it is compared when there is
+ * a baseline, and the restored store's configuration is recorded the next time it is seen.
  */
 function assessBaseline(
   snapshot: StoreSnapshot,
@@ -65,6 +67,10 @@ function assessBaseline(
 ): Part {
   const current = snapshot.config;
   if (current === undefined) return { findings: [], memory: {}, writes: {} };
+  if (snapshot.status === 'PENDING_DELETION') {
+    const findings = memory?.baseline === undefined ? [] : findDrift(memory.baseline, current);
+    return { findings, memory: {}, writes: {} };
+  }
   const accepted =
     request.acceptBaseline === true || isAuthorizedCall(request, config, 'UpdateEventDataStore');
   if (memory?.baseline === undefined || accepted) {

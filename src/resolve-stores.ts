@@ -9,7 +9,7 @@ import { callWithRetries } from './call-with-retries.js';
 import { LIST_TAGS_BATCH } from './cloudtrail.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { storeId } from './identifiers.js';
-import { isForeignStore } from './policy.js';
+import { isForeignStore, isOwnAction } from './policy.js';
 import { failedResult, reportFailure, reportStateFailure } from './report.js';
 import { isNoSuchStore } from './retry-policy.js';
 import type { Run } from './run.js';
@@ -30,12 +30,27 @@ export interface Resolved {
 }
 
 export async function resolveStores(request: ResumeRequest, run: Run): Promise<Resolved> {
+  if (isOwnAction(request, run.config)) return resolveOwnAction(request, run);
   const listed = [
     ...run.config.managedStores.map((store) => toArn(store, run.here)),
     ...(await readRegistry(run)),
   ];
   if (request.scope === 'managed') return resolveSweep(listed, run);
   return resolveNamed(request.scope, request.failedStops ?? [], listed, run);
+}
+
+/**
+ * The guard's own call coming back through the EventBridge rule: the stores it named (or, without
+ * a name, the listed ones), once each, with no lookup at all — each is skipped as `own-action`.
+ */
+function resolveOwnAction(request: ResumeRequest, run: Run): Resolved {
+  const named = request.scope === 'managed' ? run.config.managedStores : request.scope;
+  const book = new Map<string, Candidate>();
+  for (const arn of named.map((store) => toArn(store, run.here))) {
+    const key = keyOf(arn, run.here);
+    if (!book.has(key)) book.set(key, candidateOf(arn, run.here, false));
+  }
+  return { candidates: [...book.values()], failures: [] };
 }
 
 /** An ID suffix becomes an ARN of our own account and region; an ARN stays as it is. */

@@ -2,12 +2,16 @@
  * The state table adapter (`STATE_TABLE`, DynamoDB): one item per store, keyed on `storeArn`,
  * holding its baseline, whether its exemption is distrusted, and its recent stops.
  *
- * The DynamoDB client is imported when the adapter is created, not when this file is: a function
- * without a state table never loads it (the bundle keeps it in a chunk loaded on demand). Every
- * request is aborted when the invocation's deadline fires; every error leaves as a `CallError`.
+ * The DynamoDB client is imported on the adapter's first request, neither when this file is nor
+ * when the adapter is created: a function without a state table never loads it (the bundle keeps
+ * it in a chunk loaded on demand), and the handler, which creates the adapter at module scope,
+ * never waits at its cold start for a chunk that imports the handler's own module back (that wait
+ * would never end). Every request is aborted when the invocation's deadline fires; every error
+ * leaves as a `CallError`.
  */
 import type * as LibDynamoDB from '@aws-sdk/lib-dynamodb';
 import { CallError, toCallError } from './call-error.js';
+import { loadOnce } from './lazy.js';
 import type { StoreConfig } from './types.js';
 
 export interface StoreRecord {
@@ -55,11 +59,19 @@ interface Table {
   readonly name: string;
 }
 
-/** Builds the adapter and its client (once per execution environment). */
-export async function createStateTable(options: {
-  tableName: string;
-  region: string;
-}): Promise<StateTable> {
+interface TableOptions {
+  readonly tableName: string;
+  readonly region: string;
+}
+
+/** Builds the adapter (once per execution environment); its client is built on first use. */
+export function createStateTable(options: TableOptions): Promise<StateTable> {
+  const table = loadOnce(() => buildTable(options));
+  return Promise.resolve({ open: (deadline) => createPort(table, deadline) });
+}
+
+/** The DynamoDB document client, imported and built. */
+async function buildTable(options: TableOptions): Promise<Table> {
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const { DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateScan } = await import(
     '@aws-sdk/lib-dynamodb'
@@ -78,12 +90,7 @@ export async function createStateTable(options: {
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-  const table: Table = {
-    client,
-    lib: { GetCommand, UpdateCommand, paginateScan },
-    name: options.tableName,
-  };
-  return { open: (deadline) => createPort(table, deadline) };
+  return { client, lib: { GetCommand, UpdateCommand, paginateScan }, name: options.tableName };
 }
 
 /** Sends one request; whatever it throws leaves as a `CallError` of `operation`. */
@@ -95,20 +102,21 @@ async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
   }
 }
 
-function createPort(table: Table, deadline: AbortSignal): StatePort {
+function createPort(table: () => Promise<Table>, deadline: AbortSignal): StatePort {
   const context: Session = { table, send: { abortSignal: deadline } };
   const update = (storeArn: string, expression: string, values: Item) =>
-    call('UpdateItem', () =>
-      table.client.send(
-        new table.lib.UpdateCommand({
-          TableName: table.name,
+    call('UpdateItem', async () => {
+      const { client, lib, name } = await table();
+      return client.send(
+        new lib.UpdateCommand({
+          TableName: name,
           Key: { storeArn },
           UpdateExpression: expression,
           ExpressionAttributeValues: values,
         }),
         context.send,
-      ),
-    );
+      );
+    });
   return {
     getStore: (storeArn) => getStore(context, storeArn),
     async putBaseline(storeArn, baseline, at) {
@@ -129,7 +137,7 @@ function createPort(table: Table, deadline: AbortSignal): StatePort {
 
 /** GetItem, strongly consistent, of the attributes listed (comma-separated). */
 async function getItem(context: Session, storeArn: string, attributes: string) {
-  const { client, lib, name } = context.table;
+  const { client, lib, name } = await context.table();
   const out = await call('GetItem', () =>
     client.send(
       new lib.GetCommand({
@@ -151,8 +159,8 @@ async function getStore(context: Session, storeArn: string): Promise<StoreRecord
 
 /** Scan, page after page (the paginator follows LastEvaluatedKey), reading only the keys. */
 function listStores(context: Session): Promise<string[]> {
-  const { client, lib, name } = context.table;
   return call('Scan', async () => {
+    const { client, lib, name } = await context.table();
     const arns: string[] = [];
     const pages = lib.paginateScan(
       { client },
@@ -181,7 +189,8 @@ function toRecord(storeArn: string, item: Item): StoreRecord {
 
 /** The table and the per-request options of one invocation (the deadline). */
 interface Session {
-  readonly table: Table;
+  /** The table, its client built on the first request. */
+  readonly table: () => Promise<Table>;
   readonly send: { readonly abortSignal: AbortSignal };
 }
 
@@ -253,7 +262,7 @@ async function conditionalUpdate(
     ExpressionAttributeValues: Item;
   },
 ): Promise<Stops | undefined> {
-  const { client, lib, name } = context.table;
+  const { client, lib, name } = await context.table();
   try {
     const out = await call('UpdateItem', () =>
       client.send(
@@ -284,7 +293,7 @@ async function dropOldStops(
     .filter(([, time]) => time <= cutoff)
     .map(([id]) => id);
   if (old.length === 0) return;
-  const { client, lib, name } = context.table;
+  const { client, lib, name } = await context.table();
   const names = Object.fromEntries(old.map((id, index) => [`#old${index}`, id]));
   await call('UpdateItem', () =>
     client.send(
