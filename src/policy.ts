@@ -206,13 +206,18 @@ export function isAuthorized(request: ResumeRequest, config: Pick<Config, 'autho
   );
 }
 
-/** An authorized actor's call of `eventName`, as trusted evidence says. */
+/**
+ * An authorized actor's call of `eventName` on the stores its record names, as trusted evidence
+ * says. A record that names no store (scope: every managed store) vouches for none.
+ */
 export function isAuthorizedCall(
   request: ResumeRequest,
   config: Pick<Config, 'authorizedActors'>,
   eventName: string,
 ): boolean {
-  return request.eventName === eventName && isAuthorized(request, config);
+  return (
+    request.eventName === eventName && request.scope !== 'managed' && isAuthorized(request, config)
+  );
 }
 
 /**

@@ -134,6 +134,10 @@ describe('Function: assess', () => {
 
   it.each([
     {
+      case: 'an authorized actor whose record names no store (it would accept every baseline)',
+      request: { ...event('UpdateEventDataStore', BREAK_GLASS), scope: 'managed' as const },
+    },
+    {
       case: 'an authorized actor as an SNS message says',
       request: event('UpdateEventDataStore', BREAK_GLASS, 'alert'),
     },

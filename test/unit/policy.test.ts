@@ -503,6 +503,19 @@ describe('Function: decide', () => {
         expected: { action: 'restore', reason: 'deleted' },
       },
       {
+        case: 'a stop by an authorized actor whose record names no store',
+        subject: candidate(),
+        request: { ...BREAK_GLASS_STOP, scope: 'managed' },
+        expected: { action: 'resume', reason: 'stopped' },
+      },
+      {
+        case: 'a delete by an authorized actor whose record names no store',
+        subject: deleted(),
+        request: { ...DELETE_BY_BREAK_GLASS, scope: 'managed' },
+        config: { restoreDeleted: true },
+        expected: { action: 'restore', reason: 'deleted' },
+      },
+      {
         case: 'a stop by an authorized actor as an SNS message says',
         subject: candidate(),
         request: { ...BREAK_GLASS_STOP, source: 'aws.sns', evidence: 'alert' },
