@@ -2,14 +2,15 @@
  * The one build definition. `sam build` (through the Makefile), the tests and the benchmark all
  * build the shipped artifact from `buildOptions`, so they measure and deploy the same bundle.
  *
- * Run as a script (`npm run build`) it writes `dist/handler.mjs` (plus its chunks) and
- * `dist/meta.json`, and prints the size of every output.
+ * Run as a script (`npm run build`) it writes `dist/handler.mjs` (plus its init file and the
+ * files it loads on demand) and `dist/meta.json`, and prints the size of every output.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { importPastBarrels } from './build/import-past-barrels.js';
 import { type BundleResult, mergeInitChunks, planMerge } from './build/merge-init-chunks.js';
 
 /**
@@ -83,8 +84,9 @@ export const buildOptions = {
   target: 'node24',
   format: 'esm',
   // Code only reached through `import()` (idempotency on its first use, the SDK's remote
-  // credential providers) goes into chunks that are loaded on demand, not at init; the chunks
-  // the entry imports statically are then merged back into it (build/merge-init-chunks.ts).
+  // credential providers, the notification sinks, the state table's client) goes into chunks
+  // that are loaded on demand, not at init; the chunks the entry imports statically are then
+  // merged into one init file beside it (build/merge-init-chunks.ts).
   splitting: true,
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
@@ -113,7 +115,10 @@ export const buildOptions = {
   // emits its "Dynamic require … is not supported" stub, which test/integration/bundle.test.ts
   // rejects.
   legalComments: 'none',
-  plugins: [dropOrphanedBrowserChunks, keepOnlyLambdaCredentials],
+  // Named imports from the SDK's barrels (`@aws-sdk/core/protocols`, …) go straight to the files
+  // that define them, so the entry does not reach, and share a chunk with, the protocols only the
+  // clients loaded on demand use (build/import-past-barrels.ts).
+  plugins: [dropOrphanedBrowserChunks, keepOnlyLambdaCredentials, importPastBarrels],
   metafile: true,
   logLevel: 'warning',
 } satisfies BuildOptions;
@@ -122,8 +127,8 @@ export type { BundleResult };
 
 /**
  * Builds the bundle with `buildOptions`, overridden by `overrides` (the benchmark and the tests
- * point it at another entry or output directory), then merges what a cold start loads into one
- * file (build/merge-init-chunks.ts). Writes the metafile to `<outdir>/meta.json` when the build
+ * point it at another entry or output directory), then merges the chunks a cold start loads into
+ * one init file beside the entry (build/merge-init-chunks.ts). Writes the metafile to `<outdir>/meta.json` when the build
  * writes files.
  */
 export async function buildBundle(overrides: Partial<BuildOptions> = {}): Promise<BundleResult> {

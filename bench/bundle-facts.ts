@@ -26,6 +26,21 @@ export interface BundleFacts {
   readonly dynamicRequires: readonly string[];
 }
 
+/** What is in which file: read from meta.json. */
+export interface BundleLayout {
+  /** Bytes of each package's code in the init files (`src` for this repository's own code). */
+  readonly initPackages: Readonly<Record<string, number>>;
+  /** Every other output file, loaded on demand: its size, and its source if an `import()` target. */
+  readonly onDemand: readonly OnDemandFile[];
+}
+
+export interface OnDemandFile {
+  readonly file: string;
+  readonly bytes: number;
+  /** The module it was built for (`src/notify/sns-sink.ts`); none for a shared chunk. */
+  readonly entryPoint?: string;
+}
+
 /** What esbuild's `__require` stub throws when bundled CommonJS calls `require` in ESM output. */
 const DYNAMIC_REQUIRE_STUB = 'Dynamic require of';
 
@@ -42,6 +57,65 @@ export function packageRoots(modules: Iterable<string>): Map<string, Set<string>
     roots.set(match[2], set);
   }
   return roots;
+}
+
+/** The package a bundled module belongs to (`@aws-sdk/client-sns`), or `src`, or the module itself. */
+export function packageOf(input: string): string {
+  const match = PACKAGE_ROOT.exec(input);
+  if (match?.[2]) return match[2];
+  return input.startsWith('src/') ? 'src' : input;
+}
+
+/** The metafile's outputs that are among `files` (paths relative to the working directory or absolute). */
+function outputsAmong(metafile: Metafile, files: readonly string[]) {
+  const wanted = new Set(files.map((file) => path.resolve(file)));
+  return Object.entries(metafile.outputs).filter(([file]) => wanted.has(path.resolve(file)));
+}
+
+/** The metafile the build wrote next to its files (`<outdir>/meta.json`). */
+export async function readMetafile(outdir: string): Promise<Metafile> {
+  return JSON.parse(await readFile(path.join(outdir, 'meta.json'), 'utf8')) as Metafile;
+}
+
+/** The modules whose code is in `files` (absolute paths), as meta.json names them. */
+export function modulesIn(metafile: Metafile, files: readonly string[]): string[] {
+  return outputsAmong(metafile, files)
+    .flatMap(([, output]) => Object.entries(output.inputs))
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([input]) => input);
+}
+
+/** Bytes of each package's code in `files`. */
+function packageBytes(metafile: Metafile, files: readonly string[]): Record<string, number> {
+  const bytes: Record<string, number> = {};
+  for (const [, output] of outputsAmong(metafile, files)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const name = packageOf(input);
+      bytes[name] = (bytes[name] ?? 0) + bytesInOutput;
+    }
+  }
+  return Object.fromEntries(Object.entries(bytes).sort(([, a], [, b]) => b - a));
+}
+
+/** The output files not evaluated at init, with the source each was built for. */
+function onDemandFiles(
+  metafile: Metafile,
+  names: readonly string[],
+  initFiles: readonly string[],
+  bytesOf: (file: string) => number,
+): OnDemandFile[] {
+  const sources = new Map(
+    Object.entries(metafile.outputs).map(([file, output]) => [
+      path.resolve(file),
+      output.entryPoint,
+    ]),
+  );
+  return names
+    .filter((file) => !initFiles.includes(file))
+    .map((file) => {
+      const entryPoint = sources.get(path.resolve(file));
+      return { file, bytes: bytesOf(file), ...(entryPoint !== undefined && { entryPoint }) };
+    });
 }
 
 /** Every import is left as written: parsing the file is all that is asked of esbuild. */
@@ -88,7 +162,10 @@ async function initFilesOf(entry: string): Promise<string[]> {
  * The facts of the bundle written to `outdir` (a directory holding that build only) whose entry
  * output is `entry`.
  */
-export async function bundleFacts(outdir: string, entry: string): Promise<BundleFacts> {
+export async function bundleFacts(
+  outdir: string,
+  entry: string,
+): Promise<BundleFacts & BundleLayout> {
   const names = (await readdir(outdir)).filter((name) => name.endsWith('.mjs')).sort();
   const contents = new Map(
     await Promise.all(
@@ -99,7 +176,7 @@ export async function bundleFacts(outdir: string, entry: string): Promise<Bundle
   );
   if (!contents.has(entry)) throw new Error(`${outdir} holds no entry file ${entry}`);
   const bytesOf = (file: string): number => contents.get(file)?.length ?? 0;
-  const metafile = JSON.parse(await readFile(path.join(outdir, 'meta.json'), 'utf8')) as Metafile;
+  const metafile = await readMetafile(outdir);
   const initFiles = await initFilesOf(entry);
   return {
     entry,
@@ -111,6 +188,8 @@ export async function bundleFacts(outdir: string, entry: string): Promise<Bundle
     ),
     initFiles,
     initBytes: initFiles.reduce((sum, file) => sum + bytesOf(file), 0),
+    initPackages: packageBytes(metafile, initFiles),
+    onDemand: onDemandFiles(metafile, [...contents.keys()], initFiles, bytesOf),
     duplicates: [...packageRoots(Object.keys(metafile.inputs))]
       .filter(([, roots]) => roots.size > 1)
       .map(([name, roots]) => ({ name, roots: [...roots].sort() })),

@@ -14,8 +14,12 @@ export const SETTINGS = {
   sweepApiLatencyMs: Math.max(0, Number(process.env.BENCH_SWEEP_LATENCY_MS ?? 30)),
   /** Emulator: STARTING_INGESTION lasts this long (the verify read sees it as ingesting). */
   emulatorStartDelayMs: 5,
-  /** The function's settings that differ from env.json's. */
+  /**
+   * The function's settings that differ from env.json's. The common path: no state table (its
+   * DynamoDB client is then never loaded) and, as in env.json, no notification sink.
+   */
   env: {
+    STATE_TABLE: '',
     VERIFY_INTERVAL_MS: '10',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -1,5 +1,5 @@
 /**
- * The build's second pass: what a cold start loads, merged into one file.
+ * The build's second pass: what a cold start loads, merged into two files.
  *
  * With `splitting`, esbuild puts each module in a chunk shared by exactly the entry points that
  * reach it, the entry and every `import()` target alike: the function's entry imported 11 chunks
@@ -7,11 +7,16 @@
  * apiece on a cold start here (one merged file imports 3.5 ms faster). esbuild has no manual
  * chunks (evanw/esbuild#207, #3780), so this pass does it on the first pass's output:
  *
- * - the entry and every chunk it imports statically become one entry file, which also
- *   re-exports, under the name `$<n>_<export>`, each export of the n-th chunk merged into it;
- * - every file loaded on demand is rebuilt with its imports of a merged chunk pointing at those
- *   re-exports of the entry (already evaluated when the `import()` runs: the module is the same,
- *   nothing runs twice). Everything else stays as esbuild split it.
+ * - every chunk the entry imports statically, transitively, becomes one init file
+ *   (`<entry>-init.mjs`), which exports, under the name `$<n>_<export>`, each export of the n-th
+ *   chunk merged into it;
+ * - the entry and every file loaded on demand are rebuilt with their imports of a merged chunk
+ *   pointing at those exports of the init file (the module is the same, nothing runs twice).
+ *   Everything else stays as esbuild split it.
+ *
+ * The entry is not merged with its chunks: a file loaded on demand that imported the entry would
+ * close a cycle, and a top-level `await import()` in the entry (the state table's client, loaded
+ * at init when STATE_TABLE is set) would then wait for itself forever.
  */
 import path from 'node:path';
 import { type BuildOptions, type BuildResult, build, type Metafile, type Plugin } from 'esbuild';
@@ -29,7 +34,9 @@ export interface MergePlan {
   readonly outdir: string;
   /** The first pass's entry output: the configured entry point's. */
   readonly entry: string;
-  /** The files merged into the entry (the entry first), each export → its name in the entry. */
+  /** The name of the file the entry's chunks are merged into (`handler-init.mjs`). */
+  readonly init: string;
+  /** The files merged into the init file, each export → its name there. */
   readonly aliases: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** The first pass's other `.mjs` files: those loaded on demand. */
   readonly onDemand: readonly string[];
@@ -59,7 +66,7 @@ function staticClosure(entry: string, outputs: ReadonlyMap<string, Output>, cwd:
   return init;
 }
 
-/** Reads the first pass's metafile: which files merge into the entry, which load on demand. */
+/** Reads the first pass's metafile: which files merge into the init file, which load on demand. */
 export function planMerge(metafile: Metafile, splitDir: string, options: BuildOptions): MergePlan {
   const cwd = options.absWorkingDir ?? process.cwd();
   const outputs = new Map(
@@ -72,27 +79,28 @@ export function planMerge(metafile: Metafile, splitDir: string, options: BuildOp
       output.entryPoint !== undefined && path.resolve(cwd, output.entryPoint) === source,
   )?.[0];
   if (entry === undefined) throw new Error(`no output of the first pass is ${source}`);
-  const init = staticClosure(entry, outputs, cwd);
+  const chunks = staticClosure(entry, outputs, cwd).slice(1);
   const aliases = new Map(
-    init.map((file, n) => {
+    chunks.map((file, i) => {
       const names = outputs.get(file)?.exports ?? [];
-      return [file, new Map(names.map((name) => [name, file === entry ? name : `$${n}_${name}`]))];
+      return [file, new Map(names.map((name) => [name, `$${i + 1}_${name}`]))];
     }),
   );
   const onDemand = [...outputs.keys()].filter(
-    (file) => file.endsWith('.mjs') && !aliases.has(file),
+    (file) => file.endsWith('.mjs') && file !== entry && !aliases.has(file),
   );
   return {
     cwd,
     splitDir,
     outdir: path.resolve(cwd, options.outdir ?? 'dist'),
     entry,
+    init: `${path.parse(entry).name}-init.mjs`,
     aliases,
     onDemand,
   };
 }
 
-/** The merged entry's source: every merged file's exports, re-exported under their aliases. */
+/** The init file's source: every merged file's exports, re-exported under their aliases. */
 export function mergedEntrySource(aliases: MergePlan['aliases']): string {
   return [...aliases]
     .map(([file, names]) => {
@@ -105,16 +113,16 @@ export function mergedEntrySource(aliases: MergePlan['aliases']): string {
 /** Whatever is not merged keeps the import as esbuild wrote it (another output, a builtin). */
 const keepAsWritten = (args: { path: string }) => ({ path: args.path, external: true });
 
-/** Bundles the merged entry's source: the merged files go in, everything else stays outside. */
-function mergeIntoEntry(plan: MergePlan): Plugin {
+/** Bundles the init file's source: the merged files go in, everything else stays outside. */
+function mergeIntoInit(plan: MergePlan): Plugin {
   return {
     name: 'merge-init-chunks',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^merged-entry$/ }, () => ({
-        path: path.basename(plan.entry),
-        namespace: 'merged-entry',
+      pluginBuild.onResolve({ filter: /^merged-init$/ }, () => ({
+        path: plan.init,
+        namespace: 'merged-init',
       }));
-      pluginBuild.onLoad({ filter: /.*/, namespace: 'merged-entry' }, () => ({
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'merged-init' }, () => ({
         contents: mergedEntrySource(plan.aliases),
         loader: 'js',
         resolveDir: plan.splitDir,
@@ -129,11 +137,11 @@ function mergeIntoEntry(plan: MergePlan): Plugin {
   };
 }
 
-/** Rebuilds a file loaded on demand with its imports of merged files taken from the entry. */
-function importMergedFromEntry(plan: MergePlan): Plugin {
-  const entryName = JSON.stringify(`./${path.basename(plan.entry)}`);
+/** Rebuilds the entry or a file loaded on demand with its imports of merged files from the init file. */
+function importMergedFromInit(plan: MergePlan): Plugin {
+  const initName = JSON.stringify(`./${plan.init}`);
   return {
-    name: 'import-merged-chunks-from-the-entry',
+    name: 'import-merged-chunks-from-the-init-file',
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
@@ -146,7 +154,7 @@ function importMergedFromEntry(plan: MergePlan): Plugin {
         const names = [...(plan.aliases.get(args.path) ?? [])];
         const list = names.map(([name, alias]) => `${alias} as ${name}`).join(', ');
         return {
-          contents: `export { ${list} } from ${entryName};`,
+          contents: `export { ${list} } from ${initName};`,
           loader: 'js',
           resolveDir: plan.outdir,
         };
@@ -184,15 +192,20 @@ export async function mergeInitChunks(
     write: options.write ?? true,
     metafile: true,
   } satisfies BuildOptions;
+  // An entry that imports no chunk has no init file.
   const merged = await build({
     ...second,
-    entryPoints: [{ in: 'merged-entry', out: path.parse(plan.entry).name }],
-    plugins: [mergeIntoEntry(plan)],
+    entryPoints:
+      plan.aliases.size === 0 ? [] : [{ in: 'merged-init', out: path.parse(plan.init).name }],
+    plugins: [mergeIntoInit(plan)],
   });
   const rest = await build({
     ...second,
-    entryPoints: plan.onDemand.map((file) => ({ in: file, out: path.parse(file).name })),
-    plugins: [importMergedFromEntry(plan)],
+    entryPoints: [plan.entry, ...plan.onDemand].map((file) => ({
+      in: file,
+      out: path.parse(file).name,
+    })),
+    plugins: [importMergedFromInit(plan)],
   });
   assertNoCopies(rest.metafile, plan);
   return {

@@ -31,13 +31,10 @@ export function describeMerged(
   const firstOutputs = new Map(
     Object.entries(first.outputs).map(([file, output]) => [path.resolve(plan.cwd, file), output]),
   );
-  // The merged entry is made of every merged file, any other output of its namesake.
+  // The init file is made of every merged file, any other output of its namesake.
   const madeOf = (file: string): Output[] => {
     const name = path.basename(file);
-    const files =
-      name === path.basename(plan.entry)
-        ? [...plan.aliases.keys()]
-        : [path.join(plan.splitDir, name)];
+    const files = name === plan.init ? [...plan.aliases.keys()] : [path.join(plan.splitDir, name)];
     return files.flatMap((source) => firstOutputs.get(source) ?? []);
   };
   const outputs = passes.flatMap((metafile) =>

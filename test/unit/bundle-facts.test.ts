@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleFacts, packageRoots, staticImportsOf } from '../../bench/bundle-facts.js';
+import {
+  bundleFacts,
+  modulesIn,
+  packageOf,
+  packageRoots,
+  staticImportsOf,
+} from '../../bench/bundle-facts.js';
 
 /** Output files as esbuild writes them (minified), and the modules list of `meta.json`. */
 const FILES = {
@@ -88,6 +94,87 @@ describe('Function: bundleFacts', () => {
     await expect(bundleFacts(dir, path.join(dir, 'handler.mjs'))).rejects.toThrow(
       'holds no entry file',
     );
+  });
+});
+
+describe('Function: bundleFacts, the layout from meta.json', () => {
+  let dir: string;
+  /** meta.json naming the outputs by absolute path: the entry, chunk A at init, later on demand. */
+  const metaJson = (root: string) =>
+    JSON.stringify({
+      inputs: {},
+      outputs: {
+        [path.join(root, 'entry.mjs')]: {
+          entryPoint: 'src/entry.ts',
+          inputs: { 'src/entry.ts': { bytesInOutput: 30 } },
+        },
+        [path.join(root, 'chunk-A.mjs')]: {
+          inputs: {
+            'node_modules/@smithy/core/dist-es/a.js': { bytesInOutput: 7 },
+            'node_modules/@smithy/core/dist-es/b.js': { bytesInOutput: 5 },
+            'node_modules/@smithy/core/dist-es/index.js': { bytesInOutput: 0 },
+          },
+        },
+        [path.join(root, 'later.mjs')]: {
+          entryPoint: 'src/later.ts',
+          inputs: { 'node_modules/@aws-sdk/client-sns/dist-es/index.js': { bytesInOutput: 90 } },
+        },
+      },
+    });
+
+  beforeEach(async () => {
+    // Prepare
+    dir = await mkdtemp(path.join(tmpdir(), 'bundle-layout-'));
+    for (const [name, text] of Object.entries(FILES)) await writeFile(path.join(dir, name), text);
+    await writeFile(path.join(dir, 'meta.json'), metaJson(dir));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('adds up the bytes of each package in the init files, never those of a file loaded on demand', async () => {
+    // Act
+    const facts = await bundleFacts(dir, path.join(dir, 'entry.mjs'));
+
+    // Assess
+    expect(facts.initPackages).toEqual({ src: 30, '@smithy/core': 12 });
+  });
+
+  it('lists every file loaded on demand with its size and the source it was built for', async () => {
+    // Act
+    const facts = await bundleFacts(dir, path.join(dir, 'entry.mjs'));
+
+    // Assess
+    expect(facts.onDemand).toEqual([
+      {
+        file: path.join(dir, 'later.mjs'),
+        bytes: Buffer.byteLength(FILES['later.mjs']),
+        entryPoint: 'src/later.ts',
+      },
+    ]);
+  });
+
+  it('names the modules with code in given files, not those tree-shaken to nothing', async () => {
+    // Act
+    const modules = modulesIn(JSON.parse(metaJson(dir)), [path.join(dir, 'chunk-A.mjs')]);
+
+    // Assess
+    expect(modules).toEqual([
+      'node_modules/@smithy/core/dist-es/a.js',
+      'node_modules/@smithy/core/dist-es/b.js',
+    ]);
+  });
+});
+
+describe('Function: packageOf', () => {
+  it.each([
+    ['node_modules/@aws-sdk/client-sns/dist-es/index.js', '@aws-sdk/client-sns'],
+    ['node_modules/a/node_modules/tslib/tslib.js', 'tslib'],
+    ['src/notify/sns-sink.ts', 'src'],
+    ['orphaned-browser-chunk:bowser', 'orphaned-browser-chunk:bowser'],
+  ])('names %s as %s', (input, name) => {
+    expect(packageOf(input)).toBe(name);
   });
 });
 

@@ -49,14 +49,14 @@ const SPLIT: Metafile = {
 };
 
 describe('Function: planMerge', () => {
-  it('merges the entry and its static imports, transitively, and loads the rest on demand', () => {
+  it("merges the entry's static imports, transitively, into its init file and loads the rest on demand", () => {
     // Act
     const plan = planMerge(SPLIT, `${CWD}/split`, OPTIONS);
 
     // Assess
     expect(plan.entry).toBe(`${CWD}/split/entry.mjs`);
+    expect(plan.init).toBe('entry-init.mjs');
     expect([...plan.aliases.keys()]).toEqual([
-      `${CWD}/split/entry.mjs`,
       `${CWD}/split/chunk-A.mjs`,
       `${CWD}/split/chunk-B.mjs`,
     ]);
@@ -64,13 +64,12 @@ describe('Function: planMerge', () => {
     expect(plan.outdir).toBe(`${CWD}/dist`);
   });
 
-  it("keeps the entry's export names and gives the n-th merged chunk's exports the prefix $n_", () => {
+  it("gives the n-th merged chunk's exports the prefix $n_", () => {
     // Act
     const { aliases } = planMerge(SPLIT, `${CWD}/split`, OPTIONS);
 
     // Assess
     expect([...aliases.values()].map((names) => Object.fromEntries(names))).toEqual([
-      { handler: 'handler' },
       { a: '$1_a', b: '$1_b' },
       { c: '$2_c' },
     ]);
@@ -95,8 +94,8 @@ describe('Function: mergedEntrySource', () => {
   it('re-exports every merged file under its aliases', () => {
     // Prepare
     const aliases = new Map([
-      ['/s/entry.mjs', new Map([['handler', 'handler']])],
       ['/s/chunk-A.mjs', new Map([['a', '$1_a']])],
+      ['/s/chunk-B.mjs', new Map([['c', '$2_c']])],
     ]);
 
     // Act
@@ -104,7 +103,7 @@ describe('Function: mergedEntrySource', () => {
 
     // Assess
     expect(source).toBe(
-      'export { handler as handler } from "/s/entry.mjs";\nexport { a as $1_a } from "/s/chunk-A.mjs";',
+      'export { a as $1_a } from "/s/chunk-A.mjs";\nexport { c as $2_c } from "/s/chunk-B.mjs";',
     );
   });
 });
