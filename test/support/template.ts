@@ -163,10 +163,11 @@ export function grantLines(statements: readonly PolicyStatement[]): string[] {
 export function sdkOperationsImported(source: string, clientPackage: string): string[] {
   const quoted = clientPackage.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const operations = new Set<string>();
-  const imports = new RegExp(`import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g');
+  // At the start of a line: the word "import" in a comment does not begin a statement.
+  const imports = new RegExp(`^import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'gm');
   const dynamicImports = new RegExp(
-    `const\\s+(\\{[^}]*\\})\\s*=\\s*await\\s+import\\(\\s*['"]${quoted}['"]\\s*\\)`,
-    'g',
+    `^\\s*const\\s+(\\{[^}]*\\})\\s*=\\s*await\\s+import\\(\\s*['"]${quoted}['"]\\s*\\)`,
+    'gm',
   );
   const clauses = [...source.matchAll(imports), ...source.matchAll(dynamicImports)];
   for (const [, clause = ''] of clauses) {
