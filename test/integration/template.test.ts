@@ -15,12 +15,14 @@ import {
   type CfnTemplate,
   conditionHolds,
   dependencyCycle,
+  generatedDeployment,
   grantLines,
   inlineStatements,
   onlyResource,
   ROOT,
   readJson,
   readSources,
+  resolveDeployed,
   resource,
   resourcesOfType,
   runCfnLint,
@@ -80,6 +82,19 @@ const OPT_IN_ACTIONS = {
   EnforceTerminationProtection: 'cloudtrail:UpdateEventDataStore',
 } as const;
 const EVERY_OPT_IN_ON = { RestoreDeleted: 'true', EnforceTerminationProtection: 'true' };
+/** A stack instance as a StackSet names it: long, so the generated names are too. */
+const STACK = {
+  name: 'StackSet-lake-ingestion-guard-6f1c0d4e-9b2a-4c7d-8e3f-0a1b2c3d4e5f',
+  account: '111122223333',
+  region: 'eu-west-1',
+} as const;
+const NOTIFY_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:incidents';
+/** Each notification sink: the SDK client its code sends with, the parameters that turn it on. */
+const SINKS = [
+  { service: 'sns', client: '@aws-sdk/client-sns', on: { NotifyTopicArn: NOTIFY_TOPIC } },
+  { service: 'events', client: '@aws-sdk/client-eventbridge', on: { NotifyEventBus: 'incidents' } },
+  { service: 'securityhub', client: '@aws-sdk/client-securityhub', on: { SecurityHub: 'true' } },
+] as const;
 /** lib-dynamodb's command names, as the DynamoDB actions they send. */
 const DOCUMENT_ACTIONS: Record<string, string> = {
   Get: 'GetItem',
@@ -122,6 +137,15 @@ const actionsOf = (service: string, parameters: Record<string, string> = {}): st
     )
     .filter((action) => action.startsWith(`${service}:`))
     .sort();
+/** The function role's grants as deployed as STACK with these parameter values. */
+const deployedGrants = (service: string, parameters: Record<string, string> = {}): string[] =>
+  grantLines(
+    resolveDeployed(
+      cfn(),
+      inlineStatements(functionRole()),
+      generatedDeployment(cfn(), STACK, parameters),
+    ) as ReturnType<typeof inlineStatements>,
+  ).filter((line) => line.startsWith(`${service}:`));
 const actionsOn = (service: string, resource: unknown, parameters: Record<string, string> = {}) =>
   deployedStatements(parameters)
     .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(resource))
@@ -513,6 +537,94 @@ describe('Template: the SAM transform', () => {
       ENFORCE_TERMINATION_PROTECTION: { Ref: 'EnforceTerminationProtection' },
     });
   });
+
+  it.each(SINKS)(
+    'grants the $service sink exactly the actions its code sends, and only when it is configured',
+    ({ service, client, on }) => {
+      // Prepare
+      const sent = [
+        ...new Set(
+          readSources('src').flatMap(({ source }) => sdkOperationsImported(source, client)),
+        ),
+      ].map((op) => `${service}:${op}`);
+
+      // Act
+      const [off, configured] = [actionsOf(service), actionsOf(service, on)];
+
+      // Assess
+      expect(sent.length).toBeGreaterThan(0);
+      expect(off).toEqual([]);
+      expect(configured).toEqual(sent.sort());
+    },
+  );
+
+  it('grants sns:Publish on the NotifyTopicArn only', () => {
+    // Act
+    const lines = deployedGrants('sns', { NotifyTopicArn: NOTIFY_TOPIC });
+
+    // Assess
+    expect(lines).toEqual([`sns:Publish on "${NOTIFY_TOPIC}"`]);
+    expect(deployedGrants('sns')).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a name, on this account and region',
+      'incidents',
+      'arn:aws:events:eu-west-1:111122223333:event-bus/incidents',
+    ],
+    ['a bus named "arn", as a name', 'arn', 'arn:aws:events:eu-west-1:111122223333:event-bus/arn'],
+    [
+      'an ARN, as given',
+      'arn:aws:events:us-east-1:444455556666:event-bus/central',
+      'arn:aws:events:us-east-1:444455556666:event-bus/central',
+    ],
+  ])('grants events:PutEvents on the NotifyEventBus given as %s', (_how, bus, arn) => {
+    // Act
+    const lines = deployedGrants('events', { NotifyEventBus: bus });
+
+    // Assess
+    expect(lines).toEqual([`events:PutEvents on "${arn}"`]);
+    expect(sam().Parameters?.NotifyEventBus?.AllowedPattern).toBeDefined();
+    expect(new RegExp(String(sam().Parameters?.NotifyEventBus?.AllowedPattern)).test(bus)).toBe(
+      true,
+    );
+  });
+
+  it('grants no events action without a NotifyEventBus, and refuses a bus that is neither a name nor a bus ARN', () => {
+    // Prepare
+    const pattern = new RegExp(String(sam().Parameters?.NotifyEventBus?.AllowedPattern));
+
+    // Act
+    const lines = deployedGrants('events', { NotifyEventBus: '' });
+
+    // Assess
+    expect(lines).toEqual([]);
+    expect(pattern.test('')).toBe(true);
+    expect(pattern.test(NOTIFY_TOPIC)).toBe(false);
+    expect(pattern.test('two words')).toBe(false);
+  });
+
+  it.each([
+    [
+      'true',
+      [
+        'securityhub:BatchImportFindings on "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"',
+        'securityhub:GetFindings on "*"',
+      ],
+    ],
+    ['false', []],
+  ])(
+    "grants Security Hub's import on the account's default product and GetFindings (no resource type) with SecurityHub=%s",
+    (securityHub, expected) => {
+      // Act
+      const lines = deployedGrants('securityhub', { SecurityHub: securityHub });
+
+      // Assess
+      expect(lines).toEqual(expected);
+      expect(sam().Parameters?.SecurityHub?.AllowedValues).toEqual(['false', 'true']);
+    },
+  );
 
   it('names no resource, so that stacks in many accounts and regions never collide', () => {
     // Prepare
