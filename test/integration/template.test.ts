@@ -8,19 +8,22 @@ import { buildBundle, buildOptions } from '../../esbuild.config.js';
 import { readTemplateFunction } from '../../local/template-function.js';
 import { DEFAULTS, ENV_VARS, readConfig } from '../../src/config.js';
 import { ENDPOINT_VARS } from '../../src/local-endpoints.js';
-import { parseTrigger } from '../../src/trigger.js';
+import { parseTrigger, STORE_EVENT_NAMES, TRAIL_EVENT_NAMES } from '../../src/trigger.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 import {
   at,
+  type CfnResource,
   type CfnTemplate,
   conditionHolds,
   dependencyCycle,
+  generatedDeployment,
   grantLines,
   inlineStatements,
   onlyResource,
   ROOT,
   readJson,
   readSources,
+  resolveDeployed,
   resource,
   resourcesOfType,
   runCfnLint,
@@ -37,21 +40,10 @@ const POWERTOOLS_VARS = [
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_METRICS_NAMESPACE',
 ] as const;
-/** The CloudTrail calls the rule sends to the function: those that can blind a store or a trail. */
-const RULE_EVENT_NAMES = [
-  'StopEventDataStoreIngestion',
-  'DeleteEventDataStore',
-  'UpdateEventDataStore',
-  'RestoreEventDataStore',
-  'AddTags',
-  'RemoveTags',
-  'EnableFederation',
-  'DisableFederation',
-  'StopLogging',
-  'DeleteTrail',
-  'UpdateTrail',
-  'PutEventSelectors',
-];
+/** The CloudTrail calls the rule sends to the function: those the trigger reads. */
+const RULE_EVENT_NAMES: readonly string[] = [...STORE_EVENT_NAMES, ...TRAIL_EVENT_NAMES];
+/** The rule SAM makes of the function's EventBridgeRule event. */
+const STOP_RULE_ID = 'IngestionGuardFunctionStopIngestionCall';
 /** The rule the template must hold: those calls, successful ones only. */
 const RULE_PATTERN = {
   source: ['aws.cloudtrail'],
@@ -80,6 +72,19 @@ const OPT_IN_ACTIONS = {
   EnforceTerminationProtection: 'cloudtrail:UpdateEventDataStore',
 } as const;
 const EVERY_OPT_IN_ON = { RestoreDeleted: 'true', EnforceTerminationProtection: 'true' };
+/** A stack instance as a StackSet names it: long, so the generated names are too. */
+const STACK = {
+  name: 'StackSet-lake-ingestion-guard-6f1c0d4e-9b2a-4c7d-8e3f-0a1b2c3d4e5f',
+  account: '111122223333',
+  region: 'eu-west-1',
+} as const;
+const NOTIFY_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:incidents';
+/** Each notification sink: the SDK client its code sends with, the parameters that turn it on. */
+const SINKS = [
+  { service: 'sns', client: '@aws-sdk/client-sns', on: { NotifyTopicArn: NOTIFY_TOPIC } },
+  { service: 'events', client: '@aws-sdk/client-eventbridge', on: { NotifyEventBus: 'incidents' } },
+  { service: 'securityhub', client: '@aws-sdk/client-securityhub', on: { SecurityHub: 'true' } },
+] as const;
 /** lib-dynamodb's command names, as the DynamoDB actions they send. */
 const DOCUMENT_ACTIONS: Record<string, string> = {
   Get: 'GetItem',
@@ -122,6 +127,15 @@ const actionsOf = (service: string, parameters: Record<string, string> = {}): st
     )
     .filter((action) => action.startsWith(`${service}:`))
     .sort();
+/** The function role's grants as deployed as STACK with these parameter values. */
+const deployedGrants = (service: string, parameters: Record<string, string> = {}): string[] =>
+  grantLines(
+    resolveDeployed(
+      cfn(),
+      inlineStatements(functionRole()),
+      generatedDeployment(cfn(), STACK, parameters),
+    ) as ReturnType<typeof inlineStatements>,
+  ).filter((line) => line.startsWith(`${service}:`));
 const actionsOn = (service: string, resource: unknown, parameters: Record<string, string> = {}) =>
   deployedStatements(parameters)
     .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(resource))
@@ -263,7 +277,7 @@ describe('Template: the SAM transform', () => {
 
   it('sends the successful CloudTrail calls that can blind a store or a trail to the function with the reference pattern', () => {
     // Act
-    const { id, resource: rule } = onlyResource(cfn(), 'AWS::Events::Rule');
+    const [id, rule] = [STOP_RULE_ID, resource(cfn(), STOP_RULE_ID)];
 
     // Assess
     expect(at(rule.Properties, 'EventPattern')).toEqual(RULE_PATTERN);
@@ -362,7 +376,7 @@ describe('Template: the SAM transform', () => {
     );
   });
 
-  it('alarms on function errors, dead-letter queue depth, ResumeFailures, every resume, every drift finding and every restore, on the alarm topic', () => {
+  it('alarms on function errors, missing invocations, dead-letter queue depth, ResumeFailures, every resume, drift finding, restore, notification failure and escalation, on the alarm topic', () => {
     // Act
     const alarms = resourcesOfType(cfn(), 'AWS::CloudWatch::Alarm').map(
       ([, alarm]) => alarm.Properties,
@@ -378,6 +392,7 @@ describe('Template: the SAM transform', () => {
     ).toEqual(
       expect.arrayContaining([
         ['AWS/Lambda', 'Errors', [{ Name: 'FunctionName', Value: { Ref: FUNCTION_ID } }]],
+        ['AWS/Lambda', 'Invocations', [{ Name: 'FunctionName', Value: { Ref: FUNCTION_ID } }]],
         [
           'AWS/SQS',
           'ApproximateNumberOfMessagesVisible',
@@ -403,13 +418,29 @@ describe('Template: the SAM transform', () => {
           'StoresRestored',
           [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
         ],
+        [
+          { Ref: 'MetricsNamespace' },
+          'NotificationFailures',
+          [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
+        ],
+        [
+          { Ref: 'MetricsNamespace' },
+          'RestopEscalations',
+          [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
+        ],
       ]),
     );
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) {
       expect(at(alarm, 'AlarmActions')).toEqual([{ Ref: 'AlarmTopic' }]);
     }
-    for (const id of ['DriftFindingsAlarm', 'StoresRestoredAlarm']) {
+    const customAlarms = [
+      'DriftFindingsAlarm',
+      'StoresRestoredAlarm',
+      'NotificationFailuresAlarm',
+      'RestopEscalationsAlarm',
+    ];
+    for (const id of customAlarms) {
       expect(resource(cfn(), id).Properties, id).toMatchObject({
         Statistic: 'Sum',
         Period: 300,
@@ -513,6 +544,94 @@ describe('Template: the SAM transform', () => {
       ENFORCE_TERMINATION_PROTECTION: { Ref: 'EnforceTerminationProtection' },
     });
   });
+
+  it.each(SINKS)(
+    'grants the $service sink exactly the actions its code sends, and only when it is configured',
+    ({ service, client, on }) => {
+      // Prepare
+      const sent = [
+        ...new Set(
+          readSources('src').flatMap(({ source }) => sdkOperationsImported(source, client)),
+        ),
+      ].map((op) => `${service}:${op}`);
+
+      // Act
+      const [off, configured] = [actionsOf(service), actionsOf(service, on)];
+
+      // Assess
+      expect(sent.length).toBeGreaterThan(0);
+      expect(off).toEqual([]);
+      expect(configured).toEqual(sent.sort());
+    },
+  );
+
+  it('grants sns:Publish on the NotifyTopicArn only', () => {
+    // Act
+    const lines = deployedGrants('sns', { NotifyTopicArn: NOTIFY_TOPIC });
+
+    // Assess
+    expect(lines).toEqual([`sns:Publish on "${NOTIFY_TOPIC}"`]);
+    expect(deployedGrants('sns')).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a name, on this account and region',
+      'incidents',
+      'arn:aws:events:eu-west-1:111122223333:event-bus/incidents',
+    ],
+    ['a bus named "arn", as a name', 'arn', 'arn:aws:events:eu-west-1:111122223333:event-bus/arn'],
+    [
+      'an ARN, as given',
+      'arn:aws:events:us-east-1:444455556666:event-bus/central',
+      'arn:aws:events:us-east-1:444455556666:event-bus/central',
+    ],
+  ])('grants events:PutEvents on the NotifyEventBus given as %s', (_how, bus, arn) => {
+    // Act
+    const lines = deployedGrants('events', { NotifyEventBus: bus });
+
+    // Assess
+    expect(lines).toEqual([`events:PutEvents on "${arn}"`]);
+    expect(sam().Parameters?.NotifyEventBus?.AllowedPattern).toBeDefined();
+    expect(new RegExp(String(sam().Parameters?.NotifyEventBus?.AllowedPattern)).test(bus)).toBe(
+      true,
+    );
+  });
+
+  it('grants no events action without a NotifyEventBus, and refuses a bus that is neither a name nor a bus ARN', () => {
+    // Prepare
+    const pattern = new RegExp(String(sam().Parameters?.NotifyEventBus?.AllowedPattern));
+
+    // Act
+    const lines = deployedGrants('events', { NotifyEventBus: '' });
+
+    // Assess
+    expect(lines).toEqual([]);
+    expect(pattern.test('')).toBe(true);
+    expect(pattern.test(NOTIFY_TOPIC)).toBe(false);
+    expect(pattern.test('two words')).toBe(false);
+  });
+
+  it.each([
+    [
+      'true',
+      [
+        'securityhub:BatchImportFindings on "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"',
+        'securityhub:GetFindings on "*"',
+      ],
+    ],
+    ['false', []],
+  ])(
+    "grants Security Hub's import on the account's default product and GetFindings (no resource type) with SecurityHub=%s",
+    (securityHub, expected) => {
+      // Act
+      const lines = deployedGrants('securityhub', { SecurityHub: securityHub });
+
+      // Assess
+      expect(lines).toEqual(expected);
+      expect(sam().Parameters?.SecurityHub?.AllowedValues).toEqual(['false', 'true']);
+    },
+  );
 
   it('names no resource, so that stacks in many accounts and regions never collide', () => {
     // Prepare
@@ -637,6 +756,486 @@ describe('Template: the SAM transform', () => {
       DeadLetterQueueArn: DLQ_ARN,
       ScheduleName: { Ref: scheduleId },
     });
+  });
+});
+
+describe('Template: the guard watches itself', () => {
+  const SELF_RULES = [
+    'SelfProtectionRule',
+    'SelfProtectionTablesRule',
+    'SelfProtectionTopicsRule',
+  ] as const;
+  const SHARED_ALERTS = 'arn:aws:sns:eu-west-1:111122223333:shared-alerts';
+  const deployment = (parameters: Record<string, string> = {}) =>
+    generatedDeployment(cfn(), STACK, parameters);
+  const deployedPattern = (id: string, parameters: Record<string, string> = {}) =>
+    resolveDeployed(
+      cfn(),
+      at(resource(cfn(), id).Properties, 'EventPattern'),
+      deployment(parameters),
+    );
+  /** The self-protection rules that page for this event, deployed with these parameters. */
+  const paging = (event: unknown, parameters: Record<string, string> = {}) =>
+    SELF_RULES.filter((id) => matchesEventPattern(deployedPattern(id, parameters), event));
+  /** An `AWS API Call via CloudTrail` event of `source` (aws.lambda, aws.sns, …). */
+  const apiCall = (
+    source: string,
+    eventName: string,
+    requestParameters: Record<string, unknown>,
+    errorCode?: string,
+  ) => ({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'AWS API Call via CloudTrail',
+    source,
+    account: STACK.account,
+    region: STACK.region,
+    time: '2025-06-01T12:00:00Z',
+    resources: [],
+    detail: {
+      eventVersion: '1.09',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/Intruder/mallory',
+      },
+      eventTime: '2025-06-01T12:00:00Z',
+      eventSource: `${source.slice('aws.'.length)}.amazonaws.com`,
+      eventName,
+      sourceIPAddress: '203.0.113.7',
+      requestParameters,
+      eventID: randomUUID(),
+      ...(errorCode !== undefined && { errorCode }),
+    },
+  });
+  type Names = { refs: Readonly<Record<string, string>>; arns: Readonly<Record<string, string>> };
+  const named = (): Names => deployment();
+  const fn = (n: Names) => n.refs[FUNCTION_ID] ?? '';
+  const fnArn = (n: Names) => n.arns[FUNCTION_ID] ?? '';
+
+  it.each<[string, (n: Names) => unknown, readonly string[]]>([
+    [
+      "PutFunctionConcurrency on the guard's function, by name",
+      (n) =>
+        apiCall('aws.lambda', 'PutFunctionConcurrency20171031', {
+          functionName: fn(n),
+          reservedConcurrentExecutions: 0,
+        }),
+      ['SelfProtectionRule'],
+    ],
+    [
+      "PutFunctionConcurrency on the guard's function, by ARN",
+      (n) => apiCall('aws.lambda', 'PutFunctionConcurrency20171031', { functionName: fnArn(n) }),
+      ['SelfProtectionRule'],
+    ],
+    [
+      "DeleteFunctionConcurrency on the guard's function, by partial ARN",
+      (n) =>
+        apiCall('aws.lambda', 'DeleteFunctionConcurrency20171031', {
+          functionName: `${STACK.account}:function:${fn(n)}`,
+        }),
+      ['SelfProtectionRule'],
+    ],
+    [
+      "PutFunctionEventInvokeConfig on the guard's $LATEST, by ARN with a qualifier",
+      (n) =>
+        apiCall('aws.lambda', 'PutFunctionEventInvokeConfig', {
+          functionName: `${fnArn(n)}:$LATEST`,
+        }),
+      ['SelfProtectionRule'],
+    ],
+    [
+      "RemovePermission on the guard's function, by name with a qualifier",
+      (n) =>
+        apiCall('aws.lambda', 'RemovePermission20150331v2', {
+          functionName: `${fn(n)}:$LATEST`,
+          statementId: 'x',
+        }),
+      ['SelfProtectionRule'],
+    ],
+    [
+      "a denied UpdateFunctionConfiguration on the guard's function",
+      (n) =>
+        apiCall(
+          'aws.lambda',
+          'UpdateFunctionConfiguration20150331v2',
+          { functionName: fn(n) },
+          'AccessDenied',
+        ),
+      ['SelfProtectionRule'],
+    ],
+    [
+      'PutFunctionConcurrency on another function',
+      () => apiCall('aws.lambda', 'PutFunctionConcurrency20171031', { functionName: 'billing' }),
+      [],
+    ],
+    [
+      "PutFunctionConcurrency on a function whose name begins with the guard's",
+      (n) => apiCall('aws.lambda', 'PutFunctionConcurrency20171031', { functionName: `${fn(n)}2` }),
+      [],
+    ],
+    [
+      "GetFunction (a read) on the guard's function",
+      (n) => apiCall('aws.lambda', 'GetFunction20150331v2', { functionName: fn(n) }),
+      [],
+    ],
+    [
+      "UpdateSchedule on the guard's schedule",
+      (n) =>
+        apiCall('aws.scheduler', 'UpdateSchedule', {
+          name: n.refs.IngestionGuardFunctionReEnableSchedule,
+          groupName: 'default',
+        }),
+      ['SelfProtectionRule'],
+    ],
+    [
+      'DeleteSchedule on another schedule',
+      () => apiCall('aws.scheduler', 'DeleteSchedule', { name: 'nightly-report' }),
+      [],
+    ],
+    [
+      "DisableRule on the guard's CloudTrail rule",
+      (n) => apiCall('aws.events', 'DisableRule', { name: n.refs[STOP_RULE_ID] }),
+      ['SelfProtectionTopicsRule'],
+    ],
+    [
+      'RemoveTargets on the self-protection rule of the function',
+      (n) =>
+        apiCall('aws.events', 'RemoveTargets', {
+          rule: n.refs.SelfProtectionRule,
+          ids: ['AlarmTopic'],
+        }),
+      ['SelfProtectionTopicsRule'],
+    ],
+    [
+      'DeleteRule on the self-protection rule of the tables',
+      (n) => apiCall('aws.events', 'DeleteRule', { name: n.refs.SelfProtectionTablesRule }),
+      ['SelfProtectionTopicsRule'],
+    ],
+    [
+      'PutTargets on another rule',
+      () => apiCall('aws.events', 'PutTargets', { rule: 'other-team-rule' }),
+      [],
+    ],
+    [
+      "PutRolePolicy on the guard's role",
+      (n) =>
+        apiCall('aws.iam', 'PutRolePolicy', {
+          roleName: n.refs.IngestionGuardFunctionRole,
+          policyName: 'x',
+        }),
+      ['SelfProtectionRule'],
+    ],
+    [
+      'DetachRolePolicy on another role',
+      () => apiCall('aws.iam', 'DetachRolePolicy', { roleName: 'LakeAdmin' }),
+      [],
+    ],
+    [
+      'DeleteTable on the state table, by name',
+      (n) => apiCall('aws.dynamodb', 'DeleteTable', { tableName: n.refs.StateTable }),
+      ['SelfProtectionTablesRule'],
+    ],
+    [
+      'UpdateTable on the idempotency table, by ARN',
+      (n) => apiCall('aws.dynamodb', 'UpdateTable', { tableName: n.arns.IdempotencyTable }),
+      ['SelfProtectionTablesRule'],
+    ],
+    [
+      'DeleteTable on another table',
+      () => apiCall('aws.dynamodb', 'DeleteTable', { tableName: 'orders' }),
+      [],
+    ],
+    [
+      "Unsubscribe from the alarm topic (the on-call's email)",
+      (n) =>
+        apiCall('aws.sns', 'Unsubscribe', {
+          subscriptionArn: `${n.refs.AlarmTopic}:${randomUUID()}`,
+        }),
+      ['SelfProtectionTopicsRule'],
+    ],
+    [
+      'SetTopicAttributes on the alert topic',
+      (n) =>
+        apiCall('aws.sns', 'SetTopicAttributes', {
+          topicArn: n.refs.AlertTopic,
+          attributeName: 'Policy',
+        }),
+      ['SelfProtectionTopicsRule'],
+    ],
+    [
+      'DeleteTopic on another topic',
+      () =>
+        apiCall('aws.sns', 'DeleteTopic', { topicArn: 'arn:aws:sns:eu-west-1:111122223333:other' }),
+      [],
+    ],
+  ])('pages the rules that watch it, and only those, for %s', (_call, event, expected) => {
+    // Act
+    const rules = paging(event(named()));
+
+    // Assess
+    expect(rules).toEqual(expected);
+  });
+
+  it('watches the NotifyTopicArn and an existing alert topic only when they are set', () => {
+    // Prepare
+    const deleteNotify = apiCall('aws.sns', 'DeleteTopic', { topicArn: NOTIFY_TOPIC });
+    const unsubscribeShared = apiCall('aws.sns', 'Unsubscribe', {
+      subscriptionArn: `${SHARED_ALERTS}:${randomUUID()}`,
+    });
+    const set = { NotifyTopicArn: NOTIFY_TOPIC, ExistingAlertTopicArn: SHARED_ALERTS };
+
+    // Act
+    const unset = [paging(deleteNotify), paging(unsubscribeShared)];
+    const configured = [paging(deleteNotify, set), paging(unsubscribeShared, set)];
+
+    // Assess
+    expect(unset).toEqual([[], []]);
+    expect(configured).toEqual([['SelfProtectionTopicsRule'], ['SelfProtectionTopicsRule']]);
+  });
+
+  it("keeps each pattern within EventBridge's 2048 characters, for a StackSet instance and for the longest stack name", () => {
+    // Prepare: every optional topic set (names of 100 characters), so every alternative is there
+    const topic = (name: string) =>
+      `arn:aws:sns:ap-southeast-5:111122223333:${name.padEnd(100, 'x')}`;
+    const parameters = {
+      NotifyTopicArn: topic('incidents'),
+      ExistingAlertTopicArn: topic('shared-alerts'),
+    };
+    const stacks = [STACK, { ...STACK, name: 's'.repeat(128), region: 'ap-southeast-5' }];
+
+    // Act
+    const lengths = stacks.flatMap((stack) =>
+      SELF_RULES.map((id) => {
+        const deployed = generatedDeployment(cfn(), stack, parameters);
+        const pattern = at(resource(cfn(), id).Properties, 'EventPattern');
+        return [id, JSON.stringify(resolveDeployed(cfn(), pattern, deployed)).length] as const;
+      }),
+    );
+
+    // Assess
+    expect(fn(named()).length).toBe(64);
+    for (const [id, length] of lengths) expect(length, id).toBeLessThanOrEqual(2048);
+  });
+
+  it('sends what happened and who did it straight to the alarm topic, not to the function', () => {
+    // Prepare
+    const names = named();
+    const event = apiCall('aws.lambda', 'PutFunctionConcurrency20171031', {
+      functionName: fn(names),
+      reservedConcurrentExecutions: 0,
+    });
+    const valueAt = (jsonPath: string): unknown =>
+      at(event, ...jsonPath.replace(/^\$\./, '').split('.'));
+
+    // Act
+    const messages = SELF_RULES.map((id) => {
+      const targets = at(resource(cfn(), id).Properties, 'Targets') as unknown[];
+      expect(
+        targets.map((target) => at(target, 'Arn')),
+        id,
+      ).toEqual([{ Ref: 'AlarmTopic' }]);
+      const paths = at(targets[0], 'InputTransformer', 'InputPathsMap') as Record<string, string>;
+      const template = String(at(targets[0], 'InputTransformer', 'InputTemplate'));
+      return template.replace(/<([A-Za-z0-9]+)>/g, (_, name: string) => {
+        const value = valueAt(paths[name] ?? `$.missing.${name}`);
+        if (value === undefined) throw new Error(`${id}: <${name}> reads nothing`);
+        return typeof value === 'string' ? value : JSON.stringify(value);
+      });
+    });
+
+    // Assess
+    for (const message of messages) {
+      expect(message).toContain('PutFunctionConcurrency20171031');
+      expect(message).toContain(JSON.stringify(event.detail.requestParameters));
+      expect(message).toContain(`by ${event.detail.userIdentity.arn}`);
+      expect(message).toContain('from 203.0.113.7');
+      expect(message).toContain(`at ${event.detail.eventTime}`);
+      expect(message).toContain(event.detail.eventID);
+    }
+  });
+
+  it('lets only the alarms of this account and the two rules publish to the alarm topic', () => {
+    // Act
+    const { resource: policy } = onlyResource(cfn(), 'AWS::SNS::TopicPolicy');
+    const statements = at(policy.Properties, 'PolicyDocument', 'Statement') as unknown[];
+
+    // Assess
+    expect(at(policy.Properties, 'Topics')).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: 'AlarmTopic' },
+        Condition: expect.objectContaining({
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        }),
+      }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: 'AlarmTopic' },
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': SELF_RULES.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+        },
+      }),
+    ]);
+  });
+
+  it('alarms when the function was not invoked once in HeartbeatPeriodSeconds, longer than the schedule, missing data breaching', () => {
+    // Prepare
+    const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(
+      String(sam().Parameters?.ScheduleExpression?.Default),
+    );
+    const unit = { minute: 60, hour: 3600, day: 86400 }[rate?.[2] as 'minute'];
+    const scheduleSeconds = Number(rate?.[1]) * unit;
+    const heartbeat = sam().Parameters?.HeartbeatPeriodSeconds;
+
+    // Act
+    const alarm = resource(cfn(), 'InvocationsMissingAlarm').Properties;
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: FUNCTION_ID } }],
+      Statistic: 'Sum',
+      Period: { Ref: 'HeartbeatPeriodSeconds' },
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(scheduleSeconds).toBe(900);
+    expect(heartbeat?.Default).toBe(3600);
+    expect(heartbeat?.Description).toMatch(/longer than the schedule/);
+    // CloudWatch takes periods in whole minutes, a day at most over the evaluation periods.
+    for (const period of (heartbeat?.AllowedValues ?? []).map(Number)) {
+      expect(period).toBeGreaterThanOrEqual(2 * scheduleSeconds);
+      expect(period % 60).toBe(0);
+      expect(period).toBeLessThanOrEqual(86400);
+    }
+  });
+
+  it('reserves ReservedConcurrency executions for the function, never 0', () => {
+    // Act
+    const reserved = at(functionProperties(), 'ReservedConcurrentExecutions');
+
+    // Assess
+    expect(reserved).toEqual({ Ref: 'ReservedConcurrency' });
+    expect(sam().Parameters?.ReservedConcurrency).toMatchObject({
+      Type: 'Number',
+      Default: 2,
+      MinValue: 1,
+    });
+  });
+});
+
+describe('Template: operations', () => {
+  const queries = () => resourcesOfType(cfn(), 'AWS::Logs::QueryDefinition');
+  const queryText = (item: CfnResource) =>
+    String(
+      resolveDeployed(cfn(), at(item.Properties, 'QueryString'), generatedDeployment(cfn(), STACK)),
+    );
+
+  it('shows every metric the guard writes and the function invocations and errors on its dashboard', () => {
+    // Prepare
+    const { resource: dashboard } = onlyResource(cfn(), 'AWS::CloudWatch::Dashboard');
+    const deployed = generatedDeployment(cfn(), STACK);
+
+    // Act
+    const body = JSON.parse(
+      String(resolveDeployed(cfn(), at(dashboard.Properties, 'DashboardBody'), deployed)),
+    ) as { widgets: { properties: { region: string; metrics: string[][] } }[] };
+    const metrics = body.widgets.flatMap((widget) => widget.properties.metrics);
+
+    // Assess
+    const custom = [
+      'StoresResumed',
+      'StoresRestored',
+      'StoresProtected',
+      'DriftFindings',
+      'ResumeFailures',
+      'NotificationFailures',
+      'RestopEscalations',
+    ];
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        ...custom.map((name) => [
+          String(sam().Parameters?.MetricsNamespace?.Default),
+          name,
+          'service',
+          String(sam().Parameters?.ServiceName?.Default),
+        ]),
+        ['AWS/Lambda', 'Invocations', 'FunctionName', deployed.refs[FUNCTION_ID]],
+        ['AWS/Lambda', 'Errors', 'FunctionName', deployed.refs[FUNCTION_ID]],
+      ]),
+    );
+    expect(metrics).toHaveLength(custom.length + 2);
+    expect(new Set(body.widgets.map((widget) => widget.properties.region))).toEqual(
+      new Set([STACK.region]),
+    );
+  });
+
+  it("saves each Logs Insights query of the template's one list on the function's log group, named under the stack", () => {
+    // Prepare
+    const listed = Object.keys(at(sam(), 'Mappings', 'LogsInsightsQueries') as object).sort();
+
+    // Act
+    const saved = queries().map(([, item]) => item.Properties);
+
+    // Assess
+    expect(
+      saved.map((properties) => at(properties, 'QueryString', 'Fn::FindInMap', 1)).sort(),
+    ).toEqual(listed);
+    for (const properties of saved) {
+      expect(at(properties, 'LogGroupNames')).toEqual([{ Ref: 'LogGroup' }]);
+      expect(String(at(properties, 'Name', 'Fn::Sub'))).toMatch(/^\$\{AWS::StackName\}\/[a-z-]+$/);
+    }
+  });
+
+  it('filters each saved query on a message the function logs', () => {
+    // Prepare
+    const sources = readSources('src')
+      .map(({ source }) => source)
+      .join('\n');
+
+    // Act
+    const messages = queries().flatMap(([, item]) => {
+      const filter = /\| filter message (?:= "([^"]+)"|in \[([^\]]+)\])/.exec(queryText(item));
+      if (filter === null) throw new Error('a saved query does not filter on the message');
+      return filter[1] !== undefined
+        ? [filter[1]]
+        : (filter[2] ?? '').split(',').map((m) => m.trim().slice(1, -1));
+    });
+
+    // Assess
+    expect(messages).toEqual(
+      expect.arrayContaining(['integrity finding', 'notification failed', 'invocation done']),
+    );
+    for (const message of messages) {
+      expect(sources, message).toMatch(
+        new RegExp(`logger\\.(?:info|warn|error)\\(\\s*'${message}'`),
+      );
+    }
+  });
+
+  it('saves only queries the README shows', () => {
+    // Prepare: the README's code blocks
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) =>
+      (m[1] ?? '').trim(),
+    );
+
+    // Act
+    const missing = queries()
+      .map(([, item]) => queryText(item))
+      .filter((query) => !blocks.includes(query));
+
+    // Assess
+    expect(missing).toEqual([]);
   });
 });
 
@@ -898,7 +1497,7 @@ describe('Template: consistency with the code', () => {
     ['events/schedule-eventbridge-rule.json', false],
   ])('routes %s to the function: %s', (file, routed) => {
     // Prepare
-    const { resource: rule } = onlyResource(cfn(), 'AWS::Events::Rule');
+    const rule = resource(cfn(), STOP_RULE_ID);
 
     // Act
     const matched = matchesEventPattern(at(rule.Properties, 'EventPattern'), readJson(file));
@@ -915,8 +1514,15 @@ describe('Template: the rule on CloudTrail calls', () => {
     };
     return { ...event, detail: { ...detail, eventName, ...(errorCode && { errorCode }) } };
   };
-  const pattern = () =>
-    at(onlyResource(cfn(), 'AWS::Events::Rule').resource.Properties, 'EventPattern');
+  const pattern = () => at(resource(cfn(), STOP_RULE_ID).Properties, 'EventPattern');
+
+  it('routes exactly the calls the trigger reads: its store calls, then its trail calls', () => {
+    // Act
+    const eventNames = at(pattern(), 'detail', 'eventName');
+
+    // Assess
+    expect(eventNames).toEqual([...STORE_EVENT_NAMES, ...TRAIL_EVENT_NAMES]);
+  });
 
   it.each(RULE_EVENT_NAMES)('routes a successful %s call and not a failed one', (eventName) => {
     // Act
@@ -983,6 +1589,18 @@ describe('Support: EventBridge pattern matcher', () => {
     ['a prefix that differs', { source: [{ prefix: 'custom.' }] }, false],
     ['anything-but another value', { source: [{ 'anything-but': ['aws.events'] }] }, true],
     ['anything-but the value', { source: [{ 'anything-but': 'aws.cloudtrail' }] }, false],
+    ['a suffix', { source: [{ suffix: '.cloudtrail' }] }, true],
+    ['a suffix that differs', { source: [{ suffix: '.events' }] }, false],
+    [
+      '$or with one matching pattern',
+      { detail: { $or: [{ eventName: ['StopLogging'] }, { tags: ['a'] }] } },
+      true,
+    ],
+    [
+      '$or with no matching pattern',
+      { detail: { $or: [{ eventName: ['StopLogging'] }, { tags: ['c'] }] } },
+      false,
+    ],
   ])('matches %s: %s', (_name, pattern, expected) => {
     // Act
     const matched = matchesEventPattern(pattern, event);
@@ -997,6 +1615,7 @@ describe('Support: EventBridge pattern matcher', () => {
     ['an unsupported operator', { source: [{ numeric: ['>', 1] }] }],
     ['two operators in one object', { source: [{ prefix: 'a', suffix: 'b' }] }],
     ['a pattern that is not an object', ['aws.cloudtrail']],
+    ['$or with a single pattern', { detail: { $or: [{ eventName: ['StopLogging'] }] } }],
   ])('refuses %s rather than guess', (_name, pattern) => {
     // Act
     const act = () => matchesEventPattern(pattern, event);

@@ -9,7 +9,9 @@
  * - a leaf is an array of alternatives (OR); an event value that is an array matches when any of
  *   its elements does;
  * - alternatives: literal strings, numbers, booleans and null (exact, case-sensitive),
- *   `{ "exists": true | false }`, `{ "prefix": "…" }`, `{ "anything-but": literal | literal[] }`.
+ *   `{ "exists": true | false }`, `{ "prefix": "…" }`, `{ "suffix": "…" }`,
+ *   `{ "anything-but": literal | literal[] }`;
+ * - `"$or": [pattern, …]` as a field: the object matches when any of the patterns does.
  */
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -26,12 +28,20 @@ export function matchesEventPattern(pattern: unknown, event: unknown): boolean {
 
 function matchObject(pattern: Record<string, unknown>, value: unknown, path: string): boolean {
   return Object.entries(pattern).every(([field, rule]) => {
+    if (field === '$or') return matchAny(rule, value, path);
     const fieldPath = path === '' ? field : `${path}.${field}`;
     const fieldValue = isObject(value) ? value[field] : undefined;
     if (Array.isArray(rule)) return matchLeaf(rule, fieldValue, fieldPath);
     if (isObject(rule)) return matchObject(rule, fieldValue, fieldPath);
     throw new TypeError(`pattern field "${fieldPath}" must be an array or an object`);
   });
+}
+
+function matchAny(patterns: unknown, value: unknown, path: string): boolean {
+  if (!Array.isArray(patterns) || patterns.length < 2 || !patterns.every(isObject)) {
+    throw new TypeError(`"${path}": $or takes an array of at least two patterns`);
+  }
+  return patterns.some((pattern) => matchObject(pattern, value, path));
 }
 
 function matchLeaf(alternatives: readonly unknown[], value: unknown, path: string): boolean {
@@ -65,6 +75,9 @@ function matchOperator(
     case 'prefix':
       if (typeof argument !== 'string') throw new TypeError(`"${path}": prefix takes a string`);
       return values.some((item) => typeof item === 'string' && item.startsWith(argument));
+    case 'suffix':
+      if (typeof argument !== 'string') throw new TypeError(`"${path}": suffix takes a string`);
+      return values.some((item) => typeof item === 'string' && item.endsWith(argument));
     case 'anything-but': {
       const excluded: readonly unknown[] = Array.isArray(argument) ? argument : [argument];
       if (!excluded.every(isLiteral)) {

@@ -7,6 +7,7 @@
  * a skipped test: CI must not pass without having checked the template.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ export interface CfnParameter {
   readonly Default?: string | number;
   readonly Description?: string;
   readonly AllowedValues?: readonly (string | number)[];
+  readonly AllowedPattern?: string;
   readonly MinValue?: number;
   readonly MaxValue?: number;
 }
@@ -163,10 +165,11 @@ export function grantLines(statements: readonly PolicyStatement[]): string[] {
 export function sdkOperationsImported(source: string, clientPackage: string): string[] {
   const quoted = clientPackage.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const operations = new Set<string>();
-  const imports = new RegExp(`import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g');
+  // At the start of a line: the word "import" in a comment does not begin a statement.
+  const imports = new RegExp(`^import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'gm');
   const dynamicImports = new RegExp(
-    `const\\s+(\\{[^}]*\\})\\s*=\\s*await\\s+import\\(\\s*['"]${quoted}['"]\\s*\\)`,
-    'g',
+    `^\\s*const\\s+(\\{[^}]*\\})\\s*=\\s*await\\s+import\\(\\s*['"]${quoted}['"]\\s*\\)`,
+    'gm',
   );
   const clauses = [...source.matchAll(imports), ...source.matchAll(dynamicImports)];
   for (const [, clause = ''] of clauses) {
@@ -235,7 +238,16 @@ function evaluateCondition(template: CfnTemplate, value: unknown, parameters: Pa
   }
 }
 
+/** A condition's operand: a literal, a parameter, or `Fn::Select` of an `Fn::Split` of one. */
 function parameterValue(template: CfnTemplate, value: unknown, parameters: Parameters): string {
+  const select = at(value, 'Fn::Select');
+  if (Array.isArray(select)) {
+    const [index, list] = select as [number, unknown];
+    const [separator, text] = at(list, 'Fn::Split') as [string, unknown];
+    const parts = parameterValue(template, text, parameters).split(separator);
+    if (parts[index] === undefined) throw new Error(`Fn::Select ${index} of ${parts.length} parts`);
+    return parts[index];
+  }
   const ref = at(value, 'Ref');
   if (typeof ref !== 'string') return String(value);
   const fallback = template.Parameters?.[ref]?.Default;
@@ -319,4 +331,120 @@ export function dependencyCycle(template: CfnTemplate): string[] {
     if (cycle.length > 0) return cycle;
   }
   return [];
+}
+
+/** What a deployed stack's references resolve to: parameter values and resource names. */
+export interface Deployment {
+  /** Parameter values (else each parameter's default) and pseudo parameters (`AWS::Region`…). */
+  readonly parameters: Parameters;
+  /** What `Ref` returns for a resource. */
+  readonly refs: Readonly<Record<string, string>>;
+  /** What `Fn::GetAtt <id>.Arn` returns for a resource. */
+  readonly arns: Readonly<Record<string, string>>;
+}
+
+/**
+ * `value` with every intrinsic function CloudFormation would resolve at deployment resolved:
+ * `Ref`, `Fn::GetAtt … Arn`, `Fn::Sub`, `Fn::FindInMap`, `Fn::If` (and `AWS::NoValue` dropped).
+ * Throws on a reference the deployment does not name.
+ */
+export function resolveDeployed(
+  template: CfnTemplate,
+  value: unknown,
+  deployed: Deployment,
+): unknown {
+  const lookup = (name: string): string => {
+    const [id = '', attribute] = name.split('.');
+    const found =
+      attribute === undefined
+        ? (deployed.refs[id] ?? deployed.parameters[id] ?? template.Parameters?.[id]?.Default)
+        : attribute === 'Arn'
+          ? deployed.arns[id]
+          : undefined;
+    if (found === undefined) throw new Error(`the deployment does not resolve ${name}`);
+    return String(found);
+  };
+  const resolve = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.map(resolve);
+    if (typeof item !== 'object' || item === null) return item;
+    const [key, operand] = Object.entries(item)[0] ?? [];
+    if (key === 'Ref') return lookup(String(operand));
+    if (key === 'Fn::GetAtt') return lookup((operand as string[]).join('.'));
+    if (key === 'Fn::Sub') {
+      const [text, variables = {}] = Array.isArray(operand) ? operand : [operand];
+      const local = resolve(variables) as Record<string, string>;
+      return String(text).replace(
+        /\$\{([^}]+)\}/g,
+        (_, name: string) => local[name] ?? lookup(name),
+      );
+    }
+    if (key === 'Fn::FindInMap') {
+      const [map = '', top = '', second = ''] = resolve(operand) as string[];
+      return at(template, 'Mappings', map, top, second);
+    }
+    return Object.fromEntries(Object.entries(item).map(([name, inner]) => [name, resolve(inner)]));
+  };
+  return resolve(withConditions(template, value, deployed.parameters));
+}
+
+/** The longest name CloudFormation may generate per type, and how `Ref` and `Arn` read it. */
+const GENERATED_NAMES: Readonly<
+  Record<string, { max: number; ref: 'name' | 'arn'; arn?: (name: string) => string }>
+> = {
+  'AWS::Lambda::Function': { max: 64, ref: 'name', arn: (n) => `lambda:{r}:{a}:function:${n}` },
+  'AWS::IAM::Role': { max: 64, ref: 'name', arn: (n) => `iam::{a}:role/${n}` },
+  'AWS::Events::Rule': { max: 64, ref: 'name', arn: (n) => `events:{r}:{a}:rule/${n}` },
+  'AWS::Scheduler::Schedule': {
+    max: 64,
+    ref: 'name',
+    arn: (n) => `scheduler:{r}:{a}:schedule/default/${n}`,
+  },
+  'AWS::DynamoDB::Table': { max: 255, ref: 'name', arn: (n) => `dynamodb:{r}:{a}:table/${n}` },
+  'AWS::SNS::Topic': { max: 256, ref: 'arn', arn: (n) => `sns:{r}:{a}:${n}` },
+  'AWS::SQS::Queue': { max: 80, ref: 'name', arn: (n) => `sqs:{r}:{a}:${n}` },
+  'AWS::CloudWatch::Alarm': { max: 255, ref: 'name', arn: (n) => `cloudwatch:{r}:{a}:alarm:${n}` },
+  'AWS::CloudWatch::Dashboard': { max: 255, ref: 'name' },
+};
+
+/**
+ * A name as CloudFormation generates it: the stack name and the logical id, each cut so that both
+ * fit, and a 13-character random part (here derived from the logical id).
+ */
+function generatedName(stackName: string, id: string, max: number): string {
+  const random = createHash('sha256').update(id).digest('hex').slice(0, 13).toUpperCase();
+  const room = max - random.length - 2;
+  const stackPart = stackName.slice(0, Math.max(room - id.length, Math.ceil(room / 2)));
+  return `${stackPart}-${id.slice(0, room - stackPart.length)}-${random}`;
+}
+
+/**
+ * A deployment of the translated template as stack `stackName`: each resource named the way
+ * CloudFormation generates names (stack name, logical id, a 13-character suffix, cut to the
+ * type's longest name), at the given parameter values.
+ */
+export function generatedDeployment(
+  template: CfnTemplate,
+  stack: { readonly name: string; readonly account: string; readonly region: string },
+  parameters: Parameters = {},
+): Deployment {
+  const refs: Record<string, string> = {};
+  const arns: Record<string, string> = {};
+  for (const [id, item] of Object.entries(template.Resources)) {
+    const kind = GENERATED_NAMES[item.Type];
+    if (kind === undefined) continue;
+    const name = generatedName(stack.name, id, kind.max);
+    const arn =
+      kind.arn === undefined
+        ? undefined
+        : `arn:aws:${kind.arn(name).replace('{r}', stack.region).replace('{a}', stack.account)}`;
+    if (arn !== undefined) arns[id] = arn;
+    refs[id] = kind.ref === 'arn' && arn !== undefined ? arn : name;
+  }
+  const pseudo = {
+    'AWS::AccountId': stack.account,
+    'AWS::Region': stack.region,
+    'AWS::Partition': 'aws',
+    'AWS::StackName': stack.name,
+  };
+  return { parameters: { ...pseudo, ...parameters }, refs, arns };
 }
