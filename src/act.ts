@@ -11,6 +11,18 @@ import type { Run } from './run.js';
 import { startWithRetries } from './start-with-retries.js';
 import { REASONS, type StoreResult } from './types.js';
 
+/** The `info` line of a store the guard acted on, by its action (fixed messages, searchable). */
+const DONE_MESSAGES: Partial<Record<StoreResult['action'], string>> = {
+  resumed: 'store resumed',
+  restored: 'store restored',
+  protected: 'store protected',
+};
+
+function reportDone(run: Run, result: StoreResult): StoreResult {
+  run.logger.info(DONE_MESSAGES[result.action] ?? 'store decision', { ...result });
+  return result;
+}
+
 /** What is known of the store before acting. */
 export type Before = Pick<StoreResult, 'eventDataStore' | 'name' | 'statusBefore'>;
 
@@ -28,8 +40,7 @@ export async function act(decision: Decision, before: Before, run: Run): Promise
     const result: StoreResult = { ...before, ...outcome };
     if (result.action === 'failed') return reportFailure(run, withError(result, error), error);
     if (decision.protect) return protect(result, run);
-    run.logger.info(`store ${result.action}`, { ...result });
-    return result;
+    return reportDone(run, result);
   }
   const action = decision.action === 'skip' ? 'skipped' : decision.action;
   const decided: StoreResult = { ...before, action, reason: decision.reason, attempts: 0 };
@@ -50,13 +61,7 @@ async function protect(done: StoreResult, run: Run): Promise<StoreResult> {
     };
     return reportFailure(run, withError(failed, outcome.error), outcome.error);
   }
-  const result: StoreResult = {
-    ...done,
-    attempts: done.attempts + outcome.attempts,
-    protected: true,
-  };
-  run.logger.info(`store ${result.action}`, { ...result });
-  return result;
+  return reportDone(run, { ...done, attempts: done.attempts + outcome.attempts, protected: true });
 }
 
 function withError(result: StoreResult, error: CallError | undefined): StoreResult {
