@@ -4,11 +4,12 @@
  * and what it answered. Without --moto, a sink that env.json turns on is refused: it would
  * reach AWS.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutMoto } from '../support/moto.js';
 import { type Run, resultLines, runRunner } from '../support/run-runner.js';
 
 const MANAGED_ARN =
@@ -120,17 +121,10 @@ describe('The local runner with --moto', () => {
 
   it('exits 2 naming moto and requirements-dev.txt when moto is not installed', async () => {
     // Prepare: a python3 first on the PATH that cannot import moto
-    const bin = join(dir, 'bin');
-    await mkdir(bin, { recursive: true });
-    const python = join(bin, 'python3');
-    await writeFile(
-      python,
-      '#!/bin/sh\necho "ModuleNotFoundError: No module named \'moto\'" >&2\nexit 1\n',
-    );
-    await chmod(python, 0o755);
+    const env = await withoutMoto(dir);
 
     // Act
-    const run = await runRunner(['--moto'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const run = await runRunner(['--moto'], { env });
 
     // Assess
     expect(run.code).toBe(2);

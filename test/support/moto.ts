@@ -5,6 +5,8 @@
  * 123456789012 (unless started with `accountId`).
  * Queues are read over SQS's JSON protocol with `fetch` (the project has no SQS client).
  */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
   type AwsSecurityFinding,
@@ -152,4 +154,20 @@ export async function allFindings(endpoint: string, region: string): Promise<Aws
   } while (NextToken);
   hub.destroy();
   return findings;
+}
+
+/**
+ * The environment of a machine without moto: a `python3` first on the PATH (in `dir`) that
+ * cannot import it.
+ */
+export async function withoutMoto(dir: string): Promise<Record<string, string>> {
+  const bin = join(dir, 'no-moto-bin');
+  await mkdir(bin, { recursive: true });
+  const python = join(bin, 'python3');
+  await writeFile(
+    python,
+    `#!/bin/sh\necho "ModuleNotFoundError: No module named 'moto'" >&2\nexit 1\n`,
+  );
+  await chmod(python, 0o755);
+  return { PATH: `${bin}:${process.env.PATH ?? ''}` };
 }
