@@ -13,6 +13,7 @@ import {
   parseListPendingDeletion,
   startLocalServers,
 } from './local-servers.js';
+import { BUS_NAME, SINK_ENDPOINT_VARIABLES, TOPIC_NAME } from './notification-sinks.js';
 import { withOptionFile } from './option-file.js';
 import { rehomeStores } from './rehome-stores.js';
 import { tablesOf } from './runner-environment.js';
@@ -33,6 +34,10 @@ const USAGE = `Usage: npm run local-stack -- [options]
                         ListEventDataStores          (default: true, listed)
   -n, --env-vars FILE   the env.json sam local will use: its tables are created, its
                         endpoints checked            (default: env.json)
+      --moto            also moto's server on P+2 (8613) with the SNS topic
+                        ${TOPIC_NAME}, the EventBridge bus
+                        ${BUS_NAME} and Security Hub enabled (needs
+                        pip install -r requirements-dev.txt)
   -h, --help            this text
 
 Exit codes:
@@ -49,6 +54,7 @@ interface StackOptions {
   readonly faults: string | undefined;
   readonly listPendingDeletion: boolean;
   readonly envVars: string;
+  readonly moto: boolean;
   /** How the env.json option was spelled (`-n` or `--env-vars`), for error messages. */
   readonly envVarsOption: string;
 }
@@ -63,6 +69,7 @@ function parseOptions(): StackOptions | undefined {
       faults: { type: 'string' },
       'list-pending-deletion': { type: 'string', default: 'true' },
       'env-vars': { type: 'string', short: 'n', default: 'env.json' },
+      moto: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -81,6 +88,7 @@ function parseOptions(): StackOptions | undefined {
     faults: values.faults,
     listPendingDeletion: parseListPendingDeletion(values['list-pending-deletion']),
     envVars: values['env-vars'],
+    moto: values.moto,
     envVarsOption:
       tokens.find((token) => token.kind === 'option' && token.name === 'env-vars')?.rawName ??
       '--env-vars',
@@ -114,6 +122,10 @@ function endpointWarnings(envFile: Readonly<Record<string, string>>, servers: Lo
   const ports: [string, string | undefined][] = [
     ['AWS_ENDPOINT_URL_CLOUDTRAIL', servers.emulator.url],
     ['AWS_ENDPOINT_URL_DYNAMODB', servers.dynamo?.endpoint],
+    ...SINK_ENDPOINT_VARIABLES.map((name): [string, string | undefined] => [
+      name,
+      servers.sinks?.endpoint,
+    ]),
   ];
   return ports.flatMap(([name, url]) => {
     const port = url === undefined ? undefined : new URL(url).port;
@@ -145,6 +157,7 @@ async function start(options: StackOptions): Promise<LocalServers> {
     listPendingDeletion: options.listPendingDeletion,
     host: options.host,
     port: options.port,
+    ...(options.moto && { moto: { accountId: options.account, region: from.region } }),
   });
   for (const warning of endpointWarnings(envFile, servers)) warn(warning);
   const description: StackDescription = {
@@ -157,15 +170,26 @@ async function start(options: StackOptions): Promise<LocalServers> {
     region: from.region,
     envVars: options.envVars,
     platform: process.platform,
+    sinks: servers.sinks,
   };
   process.stdout.write(`${describeStack(description).join('\n')}\n`);
   return servers;
 }
 
+/** A signal this soon after the first is the same one, passed on. */
+const SAME_SIGNAL_MS = 500;
+
 /** Closes the servers on SIGINT or SIGTERM; a second signal exits at once. */
 function stopOnSignal(servers: LocalServers): void {
   const stop = (signal: NodeJS.Signals) => {
-    process.once(signal, () => process.exit(130));
+    const first = Date.now();
+    // Ctrl-C reaches this process twice (from the terminal, and passed on by tsx): only a signal
+    // a moment later is a second Ctrl-C. Stopping moto's server takes that moment.
+    const again = () => {
+      if (Date.now() - first < SAME_SIGNAL_MS) process.once(signal, again);
+      else process.exit(130);
+    };
+    process.once(signal, again);
     servers.close().then(
       () => warn('stopped'),
       (error: unknown) => {

@@ -5,6 +5,7 @@
  * endpoints and tables, and as a dry run unless `--apply`.
  */
 import { IDEMPOTENCY_KEY, STATE_KEY, type TableSpec } from './dynamodb.js';
+import { SINK_ENDPOINT_VARIABLES, sinkEndpoints } from './notification-sinks.js';
 import type { RealAccount } from './real-account.js';
 import { declaredVariables, samAwsVariables, samEnvironment } from './sam-environment.js';
 import type { TemplateFunction } from './template-function.js';
@@ -18,12 +19,30 @@ export const TABLE_VARIABLES = {
   STATE_TABLE: STATE_KEY,
 } as const;
 
-/** The variables of env.json that only make sense against the local stack. */
-const LOCAL_ONLY = [
+/** The variables that turn a notification sink on. */
+export const SINK_VARIABLES = ['NOTIFY_TOPIC_ARN', 'NOTIFY_EVENT_BUS', 'SECURITY_HUB'] as const;
+
+/**
+ * The variables of env.json that only make sense against the local stack (its endpoints, its
+ * tables, and the sinks it creates in moto).
+ */
+const LOCAL_ONLY: readonly string[] = [
   'AWS_ENDPOINT_URL_CLOUDTRAIL',
   'AWS_ENDPOINT_URL_DYNAMODB',
+  ...SINK_ENDPOINT_VARIABLES,
   ...Object.keys(TABLE_VARIABLES),
+  ...SINK_VARIABLES,
 ];
+
+const isOn = (value: string | undefined): boolean =>
+  ['true', '1', 'yes', 'on'].includes(value?.trim().toLowerCase() ?? '');
+
+/** The sink variables that are set (SECURITY_HUB: on), so that a sink would be used. */
+export function configuredSinks(env: Readonly<Record<string, string | undefined>>): string[] {
+  return SINK_VARIABLES.filter((name) =>
+    name === 'SECURITY_HUB' ? isOn(env[name]) : (env[name]?.trim() ?? '') !== '',
+  );
+}
 
 /** The tables the function will use, as the declared variables name them. */
 export function tablesOf(fn: TemplateFunction, envFile: Env, shell: Shell): TableSpec[] {
@@ -34,14 +53,25 @@ export function tablesOf(fn: TemplateFunction, envFile: Env, shell: Shell): Tabl
   });
 }
 
-/** Against the local servers, with fake credentials: signed for real, checked for presence only. */
+/** Where the local servers are; `sinks`: moto's sink variables (NOTIFY_*, endpoints). */
+export interface LocalEndpoints {
+  readonly region: string;
+  readonly cloudtrail: string;
+  readonly dynamodb?: string;
+  readonly sinks?: Env;
+}
+
+/**
+ * Against the local servers, with fake credentials: signed for real, checked for presence only.
+ * Without moto, a sink that env.json or the shell turns on is an error: it would reach AWS.
+ */
 export function localEnvironment(
   fn: TemplateFunction,
   envFile: Env,
   shell: Shell,
-  local: { readonly region: string; readonly cloudtrail: string; readonly dynamodb?: string },
+  local: LocalEndpoints,
 ): Record<string, string> {
-  return {
+  const env = {
     ...samEnvironment(fn, {
       envFile,
       shell,
@@ -49,7 +79,16 @@ export function localEnvironment(
     }),
     AWS_ENDPOINT_URL_CLOUDTRAIL: local.cloudtrail,
     AWS_ENDPOINT_URL_DYNAMODB: local.dynamodb ?? '',
+    ...sinkEndpoints(''),
+    ...local.sinks,
   };
+  const unreachable = local.sinks === undefined ? configuredSinks(env) : [];
+  if (unreachable.length > 0) {
+    throw new Error(
+      `${unreachable.join(', ')} set: the function would notify AWS itself; add --moto (sinks in moto's server) or empty ${unreachable.length > 1 ? 'them' : 'it'}`,
+    );
+  }
+  return env;
 }
 
 /** In the real account of the shell's credentials (never marked as sam local: that refuses it). */

@@ -6,9 +6,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Emulator } from './emulator.js';
 import { readEnvFile } from './env-file.js';
 import { readFaultsFile } from './faults.js';
+import { notificationsOf, tellIncidents } from './invocation-summary.js';
 import { type Invocation, invokeBundle } from './invoke-bundle.js';
 import { readJsonFile } from './json-file.js';
 import { createLambdaContext } from './lambda-context.js';
@@ -29,7 +29,11 @@ const USAGE = `Usage: npm start -- [options]
                         the emulator leaves PENDING_DELETION stores out of
                         ListEventDataStores                 (default: true, listed)
       --times N         invoke N times with the same event  (default: 1)
-      --report FILE     write what happened as JSON         (default: none)
+      --report FILE     write what happened as JSON, each notification's payload
+                        and answer included                 (default: none)
+      --moto            start moto's server for the run with an SNS topic, an EventBridge
+                        bus and Security Hub, and turn the three sinks on (needs
+                        pip install -r requirements-dev.txt)
       --aws             the real AWS account of the shell's credentials, not the emulator:
                         a dry run (DRY_RUN=true) without idempotency
       --apply           with --aws: resume stores for real
@@ -50,6 +54,7 @@ interface RunnerOptions {
   readonly listPendingDeletion: boolean;
   readonly times: number;
   readonly report: string | undefined;
+  readonly moto: boolean;
   readonly aws: boolean;
   readonly apply: boolean;
   /** Each option as it was spelled (`-e` or `--event`), for error messages. */
@@ -73,6 +78,7 @@ function parseOptions(): RunnerOptions | undefined {
       'list-pending-deletion': { type: 'string', default: 'true' },
       times: { type: 'string', default: '1' },
       report: { type: 'string' },
+      moto: { type: 'boolean', default: false },
       aws: { type: 'boolean', default: false },
       apply: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -86,6 +92,7 @@ function parseOptions(): RunnerOptions | undefined {
     throw new Error(`--times must be an integer from 1 to 1000, got "${values.times}"`);
   }
   if (values.apply && !values.aws) throw new Error('--apply goes with --aws');
+  if (values.moto && values.aws) throw new Error('--moto goes without --aws');
   const spelled = new Map<string, string>(
     tokens.flatMap((token) => (token.kind === 'option' ? [[token.name, token.rawName]] : [])),
   );
@@ -97,6 +104,7 @@ function parseOptions(): RunnerOptions | undefined {
     listPendingDeletion: parseListPendingDeletion(values['list-pending-deletion']),
     times,
     report: values.report,
+    moto: values.moto,
     aws: values.aws,
     apply: values.apply,
     spelled: (name) => spelled.get(name) ?? `--${name}`,
@@ -143,32 +151,52 @@ async function useLocalServers(
     faults,
     tables,
     listPendingDeletion: options.listPendingDeletion,
+    ...(options.moto && { moto: where }),
   });
-  const { emulator, dynamo } = servers;
-  const env = localEnvironment(fn, envFile, process.env, {
-    region: where.region,
-    cloudtrail: emulator.url,
-    ...(dynamo && { dynamodb: dynamo.endpoint }),
-  });
-  if (env.AWS_SESSION_TOKEN === undefined) delete process.env.AWS_SESSION_TOKEN;
-  Object.assign(process.env, env);
+  const { emulator, dynamo, sinks } = servers;
+  try {
+    const env = localEnvironment(fn, envFile, process.env, {
+      region: where.region,
+      cloudtrail: emulator.url,
+      ...(dynamo && { dynamodb: dynamo.endpoint }),
+      ...(sinks && { sinks: sinks.variables }),
+    });
+    if (env.AWS_SESSION_TOKEN === undefined) delete process.env.AWS_SESSION_TOKEN;
+    Object.assign(process.env, env);
+  } catch (error) {
+    await servers.close();
+    throw error;
+  }
   say(
     `emulator ${emulator.url} with ${stores.length} stores of ${where.accountId}/${where.region}` +
       (faults.length > 0 ? `, ${faults.length} fault rule(s)` : '') +
       (options.listPendingDeletion ? '' : ', PENDING_DELETION stores not listed') +
       (dynamo ? `; DynamoDB ${dynamo.endpoint} tables ${dynamo.tables.join(', ')}` : ''),
   );
+  if (sinks) {
+    say(
+      `moto ${sinks.endpoint}: topic ${sinks.topicArn}, bus ${sinks.busArn}, Security Hub enabled`,
+    );
+  }
   return { where, servers };
 }
 
-/** The --report file: the invocations, and the emulator's calls and final stores. */
+/**
+ * The --report file: the invocations, each notification (per invocation, numbered from 1), and
+ * the emulator's calls and final stores.
+ */
 async function writeReport(
   path: string,
   invocations: readonly Invocation[],
-  emulator: Emulator | undefined,
+  servers: LocalServers | undefined,
 ): Promise<void> {
+  const { emulator, sinks } = servers ?? {};
   const report = {
     invocations,
+    notifications: notificationsOf(invocations),
+    ...(sinks && {
+      sinks: { endpoint: sinks.endpoint, topicArn: sinks.topicArn, busArn: sinks.busArn },
+    }),
     calls: emulator?.calls ?? [],
     stores: emulator?.stores() ?? [],
   };
@@ -192,12 +220,13 @@ async function invokeAndReport(
         functionName: fn.logicalId,
       });
     invocations = await invokeBundle(event, newContext, options.times);
+    for (const line of tellIncidents(invocations)) say(line);
   } finally {
     try {
       const { report } = options;
       if (report !== undefined) {
         await withOptionFile(options.spelled('report'), report, (path) =>
-          writeReport(path, invocations, target.servers?.emulator),
+          writeReport(path, invocations, target.servers),
         );
       }
     } finally {

@@ -3,6 +3,7 @@
  * its container, and the exact `sam local invoke` command that runs the function against it.
  */
 import { FUNCTION_LOGICAL_ID } from './env-file.js';
+import type { LocalSinks } from './local-servers.js';
 
 export interface StackDescription {
   readonly cloudtrail: string;
@@ -16,6 +17,24 @@ export interface StackDescription {
   readonly envVars: string;
   /** `process.platform`: Linux needs host.docker.internal mapped to the host. */
   readonly platform: string;
+  /** moto's server and the sinks in it (`--moto`). */
+  readonly sinks?: LocalSinks | undefined;
+}
+
+/** moto's line, and the sink settings env.json needs to use them. */
+function sinkLines(sinks: LocalSinks | undefined): string[] {
+  if (sinks === undefined) return [];
+  const settings = ['NOTIFY_TOPIC_ARN', 'NOTIFY_EVENT_BUS', 'SECURITY_HUB'].map(
+    (name) => `  "${name}": "${sinks.variables[name]}"`,
+  );
+  return [
+    `moto                      ${sinks.endpoint}  SNS topic ${sinks.topicArn}`,
+    `                          EventBridge bus ${sinks.busArn}, Security Hub enabled`,
+    '',
+    'To notify them, set in env.json (the endpoint variables point at this port):',
+    '',
+    ...settings,
+  ];
 }
 
 /** The command that runs the sample event against the stack. */
@@ -37,6 +56,7 @@ export function describeStack(stack: StackDescription): string[] {
     ...(stack.dynamodb === undefined
       ? []
       : [`DynamoDB                  ${stack.dynamodb}  tables: ${stack.tables.join(', ')}`]),
+    ...sinkLines(stack.sinks),
     '',
     'Run the function against it in another terminal (after `sam build`):',
     '',

@@ -4,13 +4,19 @@
  * stack the user left running on the default ports does not get in the way.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudTrailClient, ListEventDataStoresCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '../../local/local-servers.js';
 import { type StackProcess, startStackProcess } from '../support/local-stack-process.js';
+import { withoutMoto } from '../support/moto.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALSTACKTEST', secretAccessKey: 'local-stack-test' };
 
@@ -213,5 +219,61 @@ describe('npm run local-stack', () => {
     // Assess
     expect(ports).toEqual([String(DEFAULT_PORT), String(DEFAULT_PORT + 1)]);
     expect(section.AWS_ENDPOINT_URL_CLOUDTRAIL).toMatch(/^http:\/\/host\.docker\.internal:/);
+  });
+
+  it('with --moto also serves moto with the topic, the bus and Security Hub, and prints their ARNs', async () => {
+    // Prepare
+    stack = await startStackProcess(['--port', '0', '--moto']);
+    const config = { endpoint: stack.moto ?? '', region: 'us-east-1', credentials: CREDENTIALS };
+
+    // Act
+    const { Topics } = await new SNSClient(config).send(new ListTopicsCommand({}));
+    const bus = await new EventBridgeClient(config).send(
+      new DescribeEventBusCommand({ Name: 'lake-ingestion-guard' }),
+    );
+    const hub = await new SecurityHubClient(config).send(new DescribeHubCommand({}));
+
+    // Assess
+    const topicArn = 'arn:aws:sns:us-east-1:012345678912:lake-ingestion-guard-incidents';
+    expect(Topics).toEqual([{ TopicArn: topicArn }]);
+    expect(bus.Arn).toBe('arn:aws:events:us-east-1:012345678912:event-bus/lake-ingestion-guard');
+    expect(hub.HubArn).toEqual(expect.any(String));
+    expect(stack.moto).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stack.stdout).toContain(`SNS topic ${topicArn}`);
+    expect(stack.stdout).toContain(`"NOTIFY_TOPIC_ARN": "${topicArn}"`);
+    expect(stack.stdout).toContain('"NOTIFY_EVENT_BUS": "lake-ingestion-guard"');
+    expect(stack.stdout).toContain('"SECURITY_HUB": "true"');
+  });
+
+  it('with --moto stops moto too on SIGINT', async () => {
+    // Prepare
+    const started = await startStackProcess(['--port', '0', '--moto']);
+
+    // Act
+    const code = await started.stop('SIGINT');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(await accepts('127.0.0.1', portOf(started.moto ?? ''))).toBe(false);
+  });
+
+  it('exits 2 naming moto and requirements-dev.txt when --moto finds no moto', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'local-stack-'));
+    const env = await withoutMoto(dir);
+
+    // Act
+    const run = await startStackProcess(['--port', '0', '--moto'], env).catch(
+      (error: { exit: number | null; stderr: string }) => error,
+    );
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(run).toMatchObject({
+      exit: 2,
+      stderr: expect.stringContaining(
+        "[local-stack] moto's server is needed for this: pip install -r requirements-dev.txt",
+      ),
+    });
   });
 });

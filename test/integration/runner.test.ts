@@ -18,6 +18,7 @@ const DELETED_ARN =
 
 interface Report {
   invocations: { result: unknown; error: Record<string, unknown> | null }[];
+  notifications: unknown[];
   calls: { operation: string; eventDataStore?: string; outcome: string }[];
   stores: {
     EventDataStoreArn: string;
@@ -80,7 +81,8 @@ describe('The local runner (npm start)', () => {
     // Assess
     expect(run.code).toBe(0);
     const report = await readReport(path);
-    expect(Object.keys(report).sort()).toEqual(['calls', 'invocations', 'stores']);
+    expect(Object.keys(report).sort()).toEqual(['calls', 'invocations', 'notifications', 'stores']);
+    expect(report.notifications).toEqual([]);
     expect(report.invocations).toEqual([{ result: resultLines(run)[0], error: null }]);
     for (const call of report.calls) {
       expect(

@@ -13,6 +13,8 @@ export interface StackProcess {
   readonly stderr: () => string;
   readonly cloudtrail: string;
   readonly dynamodb: string | undefined;
+  /** moto's endpoint, with --moto. */
+  readonly moto: string | undefined;
   /** Sends `signal` and resolves with the exit code (null: still running after 10 s, killed). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -36,10 +38,14 @@ function exitOf(child: ChildProcess, ms: number): Promise<number | null> {
  * Starts the stack; resolves once it is ready, rejects with what it printed if it exits first
  * (`exit` holds the code then).
  */
-export function startStackProcess(args: readonly string[]): Promise<StackProcess> {
+export function startStackProcess(
+  args: readonly string[],
+  /** Added to the user's environment. */
+  env: Readonly<Record<string, string>> = {},
+): Promise<StackProcess> {
   const child = spawn(TSX, ['local/local-stack.ts', ...args], {
     cwd: ROOT,
-    env: userEnv(),
+    env: { ...userEnv(), ...env },
     detached: true,
   });
   let stdout = '';
@@ -56,6 +62,7 @@ export function startStackProcess(args: readonly string[]): Promise<StackProcess
         stderr: () => stderr,
         cloudtrail: /CloudTrail Lake emulator\s+(\S+)/.exec(stdout)?.[1] ?? '',
         dynamodb: /DynamoDB\s+(\S+)/.exec(stdout)?.[1],
+        moto: /^moto\s+(\S+)/m.exec(stdout)?.[1],
         // To the whole group, as Ctrl-C in a terminal does (tsx passes it on only once).
         stop: (signal = 'SIGINT') => {
           signalGroup(child, signal);

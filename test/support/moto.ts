@@ -1,99 +1,26 @@
 /**
- * moto's server (`python3 -m moto.server`) as a stand-in for SNS, SQS, EventBridge and Security
- * Hub: one process per test file, on a free port of 127.0.0.1, stopped afterwards. moto keeps
- * everything in memory, accepts any credentials and puts every resource in account 123456789012.
+ * moto's server (local/moto-server.ts) as a stand-in for SNS, SQS, EventBridge and Security Hub
+ * in tests: one process per test file, on a free port of 127.0.0.1, stopped afterwards. moto
+ * keeps everything in memory, accepts any credentials and puts every resource in account
+ * 123456789012 (unless started with `accountId`).
  * Queues are read over SQS's JSON protocol with `fetch` (the project has no SQS client).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { promisify } from 'node:util';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  type AwsSecurityFinding,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+
+export { type Moto, type MotoOptions, startMoto } from '../../local/moto-server.js';
 
 export const MOTO_CREDENTIALS = {
   accessKeyId: 'AKIDMOTOTEST',
   secretAccessKey: 'moto-test-secret',
 };
-
-const PYTHON = 'python3';
-const INSTALL_HINT =
-  "moto's server is needed for this test: pip install -r requirements-dev.txt (moto[server])";
-
-export interface Moto {
-  /** `http://127.0.0.1:<port>`: every service's endpoint. */
-  readonly endpoint: string;
-  /** Kills the server and resolves once it exited. */
-  stop(): Promise<void>;
-}
-
-/** Throws naming moto and how to install it when Python cannot import moto's server. */
-async function checkMotoInstalled(): Promise<void> {
-  try {
-    await promisify(execFile)(PYTHON, ['-c', 'import moto, moto.server']);
-  } catch (error) {
-    const reason =
-      (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(error);
-    throw new Error(`${INSTALL_HINT} (python3 -c "import moto.server" failed: ${reason})`);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-
-/** Resolves once the server answers HTTP; rejects when it exits first or after `ms`. */
-async function answering(endpoint: string, child: ChildProcess, ms: number, output: () => string) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (child.exitCode !== null)
-      throw new Error(`moto server exited ${child.exitCode}: ${output()}`);
-    try {
-      await fetch(`${endpoint}/moto-api/data.json`);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`moto server did not answer within ${ms} ms: ${output()}`);
-}
-
-/** Starts moto's server; resolves once it answers. */
-export async function startMoto(): Promise<Moto> {
-  await checkMotoInstalled();
-  const port = await freePort();
-  const child = spawn(PYTHON, ['-m', 'moto.server', '-p', String(port), '-H', '127.0.0.1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    output = (output + chunk).slice(-4_000);
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    output = (output + chunk).slice(-4_000);
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited(child);
-  };
-  try {
-    await answering(endpoint, child, 20_000, () => output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { endpoint, stop };
-}
 
 /** One SQS JSON-protocol call to moto (which reads the region from the credential scope). */
 async function sqs<T>(endpoint: string, region: string, action: string, input: object): Promise<T> {
@@ -163,4 +90,84 @@ export async function createQueue(
       return out.Messages ?? [];
     },
   };
+}
+
+const clientConfig = (endpoint: string, region: string) => ({
+  endpoint,
+  region,
+  credentials: MOTO_CREDENTIALS,
+});
+
+/** A queue subscribed to the topic (raw delivery off: each message is SNS's JSON envelope). */
+export async function subscribeQueue(
+  endpoint: string,
+  region: string,
+  topicArn: string,
+  name: string,
+): Promise<TestQueue> {
+  const queue = await createQueue(endpoint, region, name);
+  await queue.allow('sns.amazonaws.com', topicArn);
+  const sns = new SNSClient(clientConfig(endpoint, region));
+  await sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn }),
+  );
+  sns.destroy();
+  return queue;
+}
+
+/** A queue that a rule on the bus sends every event of `source` to. */
+export async function routeToQueue(
+  endpoint: string,
+  region: string,
+  bus: { readonly name: string; readonly source: string },
+  name: string,
+): Promise<TestQueue> {
+  const events = new EventBridgeClient(clientConfig(endpoint, region));
+  const rule = { Name: `${name}-rule`, EventBusName: bus.name };
+  const { RuleArn: ruleArn = '' } = await events.send(
+    new PutRuleCommand({ ...rule, EventPattern: JSON.stringify({ source: [bus.source] }) }),
+  );
+  const queue = await createQueue(endpoint, region, name);
+  await queue.allow('events.amazonaws.com', ruleArn);
+  await events.send(
+    new PutTargetsCommand({
+      Rule: rule.Name,
+      EventBusName: bus.name,
+      Targets: [{ Id: 'queue', Arn: queue.arn }],
+    }),
+  );
+  events.destroy();
+  return queue;
+}
+
+/** Every finding Security Hub holds (moto ignores GetFindings filters: filter the answer). */
+export async function allFindings(endpoint: string, region: string): Promise<AwsSecurityFinding[]> {
+  const hub = new SecurityHubClient(clientConfig(endpoint, region));
+  const findings: AwsSecurityFinding[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await hub.send(
+      new GetFindingsCommand({ MaxResults: 100, ...(NextToken && { NextToken }) }),
+    );
+    findings.push(...(page.Findings ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  hub.destroy();
+  return findings;
+}
+
+/**
+ * The environment of a machine without moto: a `python3` first on the PATH (in `dir`) that
+ * cannot import it.
+ */
+export async function withoutMoto(dir: string): Promise<Record<string, string>> {
+  const bin = join(dir, 'no-moto-bin');
+  await mkdir(bin, { recursive: true });
+  const python = join(bin, 'python3');
+  await writeFile(
+    python,
+    `#!/bin/sh\necho "ModuleNotFoundError: No module named 'moto'" >&2\nexit 1\n`,
+  );
+  await chmod(python, 0o755);
+  return { PATH: `${bin}:${process.env.PATH ?? ''}` };
 }
