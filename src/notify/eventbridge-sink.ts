@@ -33,18 +33,22 @@ export function createEventBridgeSink(
   const client = new EventBridgeClient(clientConfig(settings));
   return {
     async put(incident, deadline) {
-      const sent = { Entries: [toEntry(incident, settings.eventBus)] };
-      const out = await client.send(new PutEventsCommand(sent), { abortSignal: deadline });
-      const entry = out.Entries?.[0];
+      const entry = toEntry(incident, settings.eventBus);
+      const out = await client.send(new PutEventsCommand({ Entries: [entry] }), {
+        abortSignal: deadline,
+      });
+      // As JSON: the report is part of the result, which the idempotency record stores.
+      const sent = { Entries: [{ ...entry, Time: incident.time }] };
+      const [answered] = out.Entries ?? [];
       const failed = out.FailedEntryCount ?? 0;
-      const answer = { EventId: entry?.EventId, FailedEntryCount: failed };
+      const answer = { EventId: answered?.EventId, FailedEntryCount: failed };
       if (failed === 0) return { ok: true, sent, answer };
       return {
         ok: false,
         sent,
         answer,
-        errorName: entry?.ErrorCode ?? 'FailedEntry',
-        errorMessage: entry?.ErrorMessage ?? 'EventBridge did not take the event',
+        errorName: answered?.ErrorCode ?? 'FailedEntry',
+        errorMessage: answered?.ErrorMessage ?? 'EventBridge did not take the event',
       };
     },
   };
