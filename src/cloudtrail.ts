@@ -21,7 +21,14 @@ import {
 import { getRetryAfterHint } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { toCallError } from './call-error.js';
-import type { EventSelector, FieldSelector, StoreConfig, StoreSnapshot, Tags } from './types.js';
+import {
+  type EventSelector,
+  FIELD_OPERATORS,
+  type FieldSelector,
+  type StoreConfig,
+  type StoreSnapshot,
+  type Tags,
+} from './types.js';
 
 /** The CloudTrail operations the function uses, one request each, as the use case sees them. */
 export interface CloudTrailPort {
@@ -204,15 +211,9 @@ function toEventSelector(selector: AdvancedEventSelector): EventSelector {
   };
 }
 
-/** The operators of a field selector, as the API names them. */
-const OPERATORS = [
-  'Equals',
-  'StartsWith',
-  'EndsWith',
-  'NotEquals',
-  'NotStartsWith',
-  'NotEndsWith',
-] as const satisfies readonly (keyof FieldSelector & keyof AdvancedFieldSelector)[];
+/** The operators of a field selector: the API's names, which the SDK's shape has too. */
+const OPERATORS = FIELD_OPERATORS satisfies readonly (keyof FieldSelector &
+  keyof AdvancedFieldSelector)[];
 
 function toFieldSelector(field: AdvancedFieldSelector): FieldSelector {
   const selector: Record<string, unknown> = { Field: field.Field ?? '' };

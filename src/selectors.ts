@@ -2,16 +2,8 @@
  * Advanced event selectors compared by what they select: a canonical form that ignores order,
  * names and repeated values, and the ways one configuration selects less than another. Pure.
  */
-import type { EventSelector, FieldSelector } from './types.js';
+import { type EventSelector, type FieldSelector, FIELD_OPERATORS as OPERATORS } from './types.js';
 
-const OPERATORS = [
-  'Equals',
-  'StartsWith',
-  'EndsWith',
-  'NotEquals',
-  'NotStartsWith',
-  'NotEndsWith',
-] as const;
 type Operator = (typeof OPERATORS)[number];
 
 /** Operators that include events: a field restricted by them selects only what they match. */

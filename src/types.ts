@@ -156,6 +156,16 @@ export interface Finding {
   readonly detail?: string;
 }
 
+/** The operators of a field selector, as the API names them. */
+export const FIELD_OPERATORS = [
+  'Equals',
+  'StartsWith',
+  'EndsWith',
+  'NotEquals',
+  'NotStartsWith',
+  'NotEndsWith',
+] as const;
+
 /** One field selector, as the API spells it. */
 export interface FieldSelector {
   readonly Field: string;
