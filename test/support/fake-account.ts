@@ -18,7 +18,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCloudTrail } from '../../src/cloudtrail.js';
 import { readConfig } from '../../src/config.js';
-import { openRun, type Run } from '../../src/run.js';
+import { openRun, type ResumeDeps, type Run } from '../../src/run.js';
 
 export const ACCOUNT = '012345678912';
 export const REGION = 'us-east-1';
@@ -195,10 +195,14 @@ export interface LogLine {
 }
 
 /**
- * A Run over the real adapter (and so over the mocked client), with a clock that only the
- * recorded sleeps move, `random` fixed at 0.5 and recorded logs. Close it after the test.
+ * The use case's dependencies over the real adapter (and so over the mocked client), with a clock
+ * that only the recorded sleeps move (unless `remainingMs` is given), `random` fixed at 0.5 and
+ * recorded logs.
  */
-export function fakeRun(env: Record<string, string> = {}, remainingMs = 60_000) {
+export function fakeDeps(
+  env: Record<string, string> = {},
+  options: { remainingMs?: () => number; startMs?: number } = {},
+) {
   const config = readConfig({
     AWS_REGION: REGION,
     OPT_IN_TAG: MANAGED_TAG,
@@ -212,18 +216,25 @@ export function fakeRun(env: Record<string, string> = {}, remainingMs = 60_000) 
   const log = (level: LogLine['level']) => (message: string, fields: Record<string, unknown>) => {
     lines.push({ level, message, fields });
   };
-  let clock = remainingMs;
-  const run: Run = openRun({
+  let clock = options.startMs ?? 60_000;
+  const deps: ResumeDeps = {
     cloudtrail: createCloudTrail({ region: REGION }),
     config,
     here: { partition: 'aws', accountId: ACCOUNT, region: REGION },
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
-    remainingTimeMs: () => clock,
+    remainingTimeMs: options.remainingMs ?? (() => clock),
     random: () => 0.5,
     sleep: async (ms) => {
       sleeps.push(ms);
       clock -= ms;
     },
-  });
-  return { run, lines, sleeps, config };
+  };
+  return { deps, lines, sleeps, config };
+}
+
+/** A Run over `fakeDeps`. Close it after the test. */
+export function fakeRun(env: Record<string, string> = {}, remainingMs = 60_000) {
+  const { deps, ...recorded } = fakeDeps(env, { startMs: remainingMs });
+  const run: Run = openRun(deps);
+  return { run, ...recorded };
 }

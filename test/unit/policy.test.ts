@@ -436,20 +436,27 @@ describe('Function: decide', () => {
 
   describe('integrity rules', () => {
     const GUARD_ROLE = 'arn:aws:iam::123456789012:role/lake-ingestion-guard';
-    const withConfig = (protection: boolean, baseline?: boolean): Candidate => {
-      const store = snapshot({
-        config: {
-          AdvancedEventSelectors: [],
-          MultiRegionEnabled: true,
-          OrganizationEnabled: false,
-          TerminationProtectionEnabled: protection,
-        },
-      });
+    /** A stopped store with protection on or off, and optionally a baseline saying which. */
+    const withConfig = (
+      protection: boolean,
+      baseline?: boolean,
+      store: Partial<StoreSnapshot> = {},
+    ): Candidate => {
+      const config = {
+        AdvancedEventSelectors: [],
+        MultiRegionEnabled: true,
+        OrganizationEnabled: false,
+        TerminationProtectionEnabled: protection,
+      };
       const memory =
         baseline === undefined
           ? undefined
-          : { baseline: { ...store.config!, TerminationProtectionEnabled: baseline } };
-      return { ...candidate(), snapshot: store, ...(memory && { memory }) };
+          : { baseline: { ...config, TerminationProtectionEnabled: baseline } };
+      return {
+        ...candidate(),
+        snapshot: snapshot({ config, ...store }),
+        ...(memory && { memory }),
+      };
     };
     const deleted = (overrides: Partial<StoreSnapshot> = {}) =>
       candidate({ status: 'PENDING_DELETION', ...overrides });
@@ -608,38 +615,23 @@ describe('Function: decide', () => {
       { case: 'a dry run', subject: withConfig(false), config: { dryRun: true }, expected: false },
       {
         case: 'an exempt store',
-        subject: {
-          ...withConfig(false),
-          snapshot: {
-            ...withConfig(false).snapshot!,
-            tags: { [EXEMPT_TAG]: '2026-11-25T05:00:00Z' },
-          },
-        },
+        subject: withConfig(false, undefined, { tags: { [EXEMPT_TAG]: '2026-11-25T05:00:00Z' } }),
         expected: false,
       },
       {
         case: 'a deleted store not restored',
-        subject: {
-          ...withConfig(false),
-          snapshot: { ...withConfig(false).snapshot!, status: 'PENDING_DELETION' },
-        },
+        subject: withConfig(false, undefined, { status: 'PENDING_DELETION' }),
         expected: false,
       },
       {
         case: 'a deleted store restored',
-        subject: {
-          ...withConfig(false),
-          snapshot: { ...withConfig(false).snapshot!, status: 'PENDING_DELETION' },
-        },
+        subject: withConfig(false, undefined, { status: 'PENDING_DELETION' }),
         config: { restoreDeleted: true },
         expected: true,
       },
       {
         case: 'an ingesting store',
-        subject: {
-          ...withConfig(false),
-          snapshot: { ...withConfig(false).snapshot!, status: 'ENABLED' },
-        },
+        subject: withConfig(false, undefined, { status: 'ENABLED' }),
         expected: true,
       },
       {

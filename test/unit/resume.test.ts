@@ -18,19 +18,12 @@ import {
   UnsupportedOperationException,
 } from '@aws-sdk/client-cloudtrail';
 import { describe, expect, it } from 'vitest';
-import { type CloudTrailPort, createCloudTrail } from '../../src/cloudtrail.js';
+import type { CloudTrailPort } from '../../src/cloudtrail.js';
 import { readConfig } from '../../src/config.js';
 import { type ResumeDeps, resumeIngestion } from '../../src/resume.js';
 import { computeBackoffMs } from '../../src/retry-policy.js';
 import type { ResumeRequest } from '../../src/types.js';
-import {
-  ACCOUNT,
-  arnOf,
-  fakeAccount,
-  MANAGED_TAG,
-  REGION,
-  store,
-} from '../support/fake-account.js';
+import { ACCOUNT, arnOf, fakeAccount, fakeDeps, REGION, store } from '../support/fake-account.js';
 
 /** An exemption that holds: it ends within MAX_EXEMPTION_HOURS. */
 const IN_AN_HOUR = new Date(Date.now() + 3_600_000).toISOString();
@@ -44,42 +37,8 @@ const connectionReset = () => Object.assign(new Error('socket hang up'), { code:
 const throttled = () =>
   new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 
-interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown>;
-}
-
 /** The use case wired to the real adapter over a mocked SDK client, with recorded sleeps and logs. */
-function setup(env: Record<string, string> = {}, options: { remainingMs?: () => number } = {}) {
-  const config = readConfig({
-    AWS_REGION: REGION,
-    OPT_IN_TAG: MANAGED_TAG,
-    VERIFY_INTERVAL_MS: '10',
-    VERIFY_TIMEOUT_MS: '100',
-    DEADLINE_MARGIN_MS: '1000',
-    ...env,
-  });
-  const lines: LogLine[] = [];
-  const sleeps: number[] = [];
-  const log = (level: LogLine['level']) => (message: string, fields: Record<string, unknown>) => {
-    lines.push({ level, message, fields });
-  };
-  let clock = 60_000;
-  const deps: ResumeDeps = {
-    cloudtrail: createCloudTrail({ region: REGION }),
-    config,
-    here: HERE,
-    logger: { info: log('info'), warn: log('warn'), error: log('error') },
-    remainingTimeMs: options.remainingMs ?? (() => clock),
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock -= ms;
-    },
-  };
-  return { deps, lines, sleeps, config };
-}
+const setup = fakeDeps;
 
 describe('Function: resumeIngestion', () => {
   it('resumes a stopped managed store, verifies it and counts one attempt', async () => {
