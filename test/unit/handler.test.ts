@@ -325,6 +325,88 @@ describe('Function: handler', () => {
     expect(warnings.join('').match(/"idempotency disabled"/g)).toHaveLength(1);
   });
 
+  /** What loading the module writes to stderr (Powertools writes WARN lines there). */
+  async function coldStartWarnings(env: Record<string, string>): Promise<string[]> {
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(chunk.toString());
+      return true;
+    });
+    await loadHandler({ POWERTOOLS_LOG_LEVEL: 'INFO', ...env });
+    return written
+      .flatMap((text) => text.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => String((JSON.parse(line) as { message?: unknown }).message));
+  }
+
+  it.each([
+    {
+      case: 'only the deprecated AUTHORIZED_STOPPERS is set',
+      env: { AUTHORIZED_STOPPERS: 'arn:aws:iam::012345678912:role/Ops' },
+      warned: true,
+    },
+    {
+      case: 'AUTHORIZED_ACTORS is set beside it',
+      env: {
+        AUTHORIZED_STOPPERS: 'arn:aws:iam::012345678912:role/Ops',
+        AUTHORIZED_ACTORS: 'arn:aws:iam::012345678912:role/Ops',
+      },
+      warned: false,
+    },
+  ])('warns at cold start about a deprecated setting when $case', async ({ env, warned }) => {
+    // Prepare
+    delete process.env.AUTHORIZED_ACTORS;
+    delete process.env.AUTHORIZED_STOPPERS;
+
+    // Act
+    const messages = await coldStartWarnings(env);
+
+    // Assess
+    expect(messages.includes('deprecated setting')).toBe(warned);
+  });
+
+  it.each([
+    { case: 'unset', env: {}, warned: true },
+    { case: 'set', env: { STATE_TABLE: 'guard-state' }, warned: false },
+  ])(
+    'warns at cold start that drift is not tracked when STATE_TABLE is $case',
+    async ({ env, warned }) => {
+      // Prepare
+      delete process.env.STATE_TABLE;
+
+      // Act
+      const messages = await coldStartWarnings(env);
+
+      // Assess
+      expect(messages.includes('drift not tracked')).toBe(warned);
+    },
+  );
+
+  it('says that an acceptBaseline request recorded nothing without a state table', async () => {
+    // Prepare
+    fakeAccount(sampleStores());
+    delete process.env.STATE_TABLE;
+    const handler = await loadHandler({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+    const stdout = captureStdout();
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(chunk.toString());
+      return true;
+    });
+
+    // Act
+    await handler(readEvent('direct-accept-baseline.json'), lambdaContext());
+
+    // Assess
+    const lines = [
+      ...stdout.lines(),
+      ...written.filter((t) => t.startsWith('{')).map((t) => JSON.parse(t)),
+    ];
+    expect(lines.find((line) => line.message === 'baseline not accepted')).toMatchObject({
+      eventDataStore: MANAGED,
+    });
+  });
+
   it('logs JSON with the request id and deliveryId on every line, and no credentials', async () => {
     // Prepare
     fakeAccount(sampleStores());
