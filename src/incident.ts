@@ -45,6 +45,11 @@ export interface IncidentActor {
 export interface IncidentTrigger {
   readonly kind: TriggerKind;
   readonly source: string;
+  /**
+   * `trusted`: the record came from EventBridge itself (or a direct invoke); `alert`: through SNS
+   * or another path, so its actor and context are only what the message claims.
+   */
+  readonly evidence: 'trusted' | 'alert';
   readonly eventName?: string;
   readonly eventID?: string;
   readonly eventTime?: string;
@@ -175,6 +180,7 @@ function triggerOf(request: ResumeRequest): IncidentTrigger {
   return {
     kind: request.kind,
     source: request.source,
+    evidence: request.evidence ?? 'alert',
     ...(eventName !== undefined && { eventName }),
     ...(context.eventID !== undefined && { eventID: context.eventID }),
     ...(context.eventTime !== undefined && { eventTime: context.eventTime }),

@@ -197,6 +197,25 @@ describe('Function: buildIncident', () => {
     });
   });
 
+  it.each([
+    { evidence: 'trusted' as const, expected: 'trusted' },
+    { evidence: 'alert' as const, expected: 'alert' },
+    { evidence: undefined, expected: 'alert' },
+  ])('says whether its actor is proven ($evidence → $expected)', ({ evidence, expected }) => {
+    // Prepare: an SNS copy of a record claims its actor; only EventBridge's own record proves it
+    const { evidence: _given, ...request } = STOP_REQUEST;
+    const input = incidentInput(
+      [store()],
+      evidence === undefined ? request : { ...request, evidence },
+    );
+
+    // Act
+    const incident = buildIncident(input);
+
+    // Assess
+    expect(incident?.trigger.evidence).toBe(expected);
+  });
+
   it('carries an IAM Identity Center user as the actor, without a session issuer', () => {
     // Prepare
     const arn = 'arn:aws:identitystore::123456789012:user/90676a1e-e051-7062-6e5c-a1b2c3d4e5f6';
@@ -255,6 +274,7 @@ describe('Function: buildIncident', () => {
     expect(incident?.trigger).toEqual({
       kind: 'incident',
       source: 'aws.cloudtrail',
+      evidence: 'trusted',
       eventName: 'StopEventDataStoreIngestion',
       actor: expect.objectContaining({ arn: ATTACKER }),
     });
