@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The unit tests of the pure core (policy, retry policy, identifiers, trigger, config), for
- * mutation testing (`npm run mutate`): fast, and no other test is needed to kill its mutants.
+ * The unit tests of the pure core (policy, retry policy, identifiers, trigger, config, the
+ * integrity checks, the incident), for mutation testing (`npm run mutate`): fast, and no other
+ * test is needed to kill its mutants.
  */
 export default defineConfig({
   test: {
@@ -13,6 +14,12 @@ export default defineConfig({
       'test/unit/trigger.test.ts',
       'test/unit/config.test.ts',
       'test/unit/*-values.test.ts',
+      'test/unit/trigger-adversarial.test.ts',
+      'test/unit/drift.test.ts',
+      'test/unit/selectors.test.ts',
+      'test/unit/exemption.test.ts',
+      'test/unit/integrity.test.ts',
+      'test/unit/incident.test.ts',
     ],
     setupFiles: ['test/support/setup.ts'],
     testTimeout: 30_000,
