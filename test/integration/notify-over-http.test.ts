@@ -4,6 +4,7 @@
  * SQS subscription, an EventBridge bus with a rule to an SQS queue, Security Hub). What a
  * subscriber receives is read back from moto, not from the function's own report.
  */
+
 import { writeFile } from 'node:fs/promises';
 import { CloudTrailClient, StopEventDataStoreIngestionCommand } from '@aws-sdk/client-cloudtrail';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
@@ -12,6 +13,7 @@ import { createSinks, type Sinks, sinkEndpoints } from '../../local/notification
 import type { Incident } from '../../src/incident.js';
 import type { SinkReport } from '../../src/notify/notify.js';
 import type { ResumeResult } from '../../src/types.js';
+import { captureOutput } from '../support/capture-output.js';
 import {
   ACCOUNT,
   type LocalStack,
@@ -121,27 +123,7 @@ async function received(arn: string, expected = { sns: 1, events: 1 }): Promise<
   };
 }
 
-/**
- * Captures what the function writes (Powertools' logs and EMF metrics on stdout, its error lines
- * on stderr) as JSON.
- */
-function captureOutput(): { lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(chunk.toString());
-      return true;
-    });
-  }
-  return {
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
+const captureAll = () => captureOutput([process.stdout, process.stderr]);
 
 const withHandler = (env: Record<string, string> = {}) =>
   stack.loadHandler({
@@ -287,7 +269,7 @@ describe('Function: handler, notifying over HTTP (emulator, DynamoDB, moto)', ()
       POWERTOOLS_METRICS_DISABLED: 'false',
       POWERTOOLS_METRICS_NAMESPACE: 'Test',
     });
-    const output = captureOutput();
+    const output = captureAll();
     const event = stopEvent(STORE.failingSink, 'c0000000-0000-4000-8000-000000000001');
 
     // Act

@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, InvalidTriggerError, ResumeFailedError } from '../../src/errors.js';
 import type { ResumeResult } from '../../src/types.js';
+import { captureOutput } from '../support/capture-output.js';
 import { arnOf, fakeAccount, MANAGED_TAG, sampleStores } from '../support/fake-account.js';
 import { lambdaContext } from '../support/lambda-context.js';
 
@@ -33,22 +34,7 @@ async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
   return module.handler as unknown as Handler;
 }
 
-/** Captures what the function writes to stdout (Powertools' logs and EMF metrics) as JSON. */
-function captureStdout(): { lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(chunk.toString());
-    return true;
-  });
-  return {
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
+const captureStdout = () => captureOutput();
 
 describe('Function: handler', () => {
   beforeEach(() => {
@@ -327,16 +313,9 @@ describe('Function: handler', () => {
 
   /** What loading the module writes to stderr (Powertools writes WARN lines there). */
   async function coldStartWarnings(env: Record<string, string>): Promise<string[]> {
-    const written: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(chunk.toString());
-      return true;
-    });
+    const stderr = captureOutput([process.stderr]);
     await loadHandler({ POWERTOOLS_LOG_LEVEL: 'INFO', ...env });
-    return written
-      .flatMap((text) => text.split('\n'))
-      .filter((line) => line.startsWith('{'))
-      .map((line) => String((JSON.parse(line) as { message?: unknown }).message));
+    return stderr.lines().map((line) => String(line.message));
   }
 
   it.each([
@@ -387,21 +366,13 @@ describe('Function: handler', () => {
     fakeAccount(sampleStores());
     delete process.env.STATE_TABLE;
     const handler = await loadHandler({ POWERTOOLS_LOG_LEVEL: 'INFO' });
-    const stdout = captureStdout();
-    const written: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(chunk.toString());
-      return true;
-    });
+    const output = captureOutput([process.stdout, process.stderr]);
 
     // Act
     await handler(readEvent('direct-accept-baseline.json'), lambdaContext());
 
     // Assess
-    const lines = [
-      ...stdout.lines(),
-      ...written.filter((t) => t.startsWith('{')).map((t) => JSON.parse(t)),
-    ];
+    const lines = output.lines();
     expect(lines.find((line) => line.message === 'baseline not accepted')).toMatchObject({
       eventDataStore: MANAGED,
     });
