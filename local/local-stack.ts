@@ -176,15 +176,19 @@ async function start(options: StackOptions): Promise<LocalServers> {
   return servers;
 }
 
-/** A signal this soon after the first is the same one, passed on. */
-const SAME_SIGNAL_MS = 500;
+/**
+ * A signal this soon after the first is the same one, passed on: tsx relays Ctrl-C to this
+ * process some time after the terminal's own, later still on a busy machine (500 ms was not
+ * enough under CI's load, and stopping moto's server exited 130).
+ */
+const SAME_SIGNAL_MS = 5_000;
 
-/** Closes the servers on SIGINT or SIGTERM; a second signal exits at once. */
+/** Closes the servers on SIGINT or SIGTERM; a signal well after the first exits at once. */
 function stopOnSignal(servers: LocalServers): void {
   const stop = (signal: NodeJS.Signals) => {
     const first = Date.now();
     // Ctrl-C reaches this process twice (from the terminal, and passed on by tsx): only a signal
-    // a moment later is a second Ctrl-C. Stopping moto's server takes that moment.
+    // SAME_SIGNAL_MS later is a second Ctrl-C, which gives up on stopping cleanly.
     const again = () => {
       if (Date.now() - first < SAME_SIGNAL_MS) process.once(signal, again);
       else process.exit(130);
